@@ -1,0 +1,3 @@
+from symqd.cli import main
+
+raise SystemExit(main())
