@@ -1,0 +1,527 @@
+r"""Multi-terminal linear-response (Onsager) algebra — paper 2 (Mazza et al., NJP 16, 085001 (2014)).
+
+Conventions (equations.md Sec. 3, labels are the paper's ``\label`` names)
+------------------------------------------------------------------------
+* ``n`` reservoirs; the **last** one (reservoir 3 for three terminals) is the reference at ``T``, ``mu``.
+* Ordering (omatrix): ``(J_1, J^Q_1, J_2, J^Q_2, ...) = L (X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` with
+  ``X^mu_i = Delta mu_i / T`` and ``X^T_i = Delta T_i / T**2``; currents positive from reservoir into the system.
+  ``L`` is ``2(n-1) x 2(n-1)``; the "mu-block" are the even (0-based) indices, the "T-block" the odd ones.
+* Units: ``k_B = 1``; ``e`` is a signed charge (default 1); ``S_ij``: first index = voltage lead,
+  second = heated lead; ``Pi = T S^T`` (Onsager-Kelvin at B = 0).
+
+One implementation, two backends
+--------------------------------
+Every function is written once in block-matrix operations. A sympy ``Matrix`` gives exact symbolic results
+(rational functions of the ``L_ij``, passed through :func:`sympy.cancel`); a numpy array of shape
+``(..., 2m, 2m)`` is validated (square, even size, symmetric and positive semidefinite up to round-off,
+``T > 0``) and evaluated with batched ``numpy.linalg`` (leading batch dimensions broadcast with ``T`` and ``XT``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+__all__ = [
+    "is_symmetric",
+    "is_positive_semidefinite",
+    "validate_onsager",
+    "n_terminals",
+    "thermopower",
+    "conductance",
+    "thermal_conductance",
+    "peltier",
+    "currents",
+    "heat_currents",
+    "power",
+    "efficiency",
+    "carnot_efficiency_linear",
+    "m_matrix",
+    "reduced_thermal_matrix",
+    "optimal_potentials",
+    "max_power",
+    "heat_currents_at_max_power",
+    "carnot_efficiency",
+    "efficiency_at_max_power",
+    "figure_of_merit",
+    "generalized_figures_of_merit",
+    "efficiency_constants",
+    "power_factor",
+    "two_terminal_limit",
+    "two_terminal_coefficients",
+]
+
+# Relative tolerances for the numeric validity checks of L (round-off, not physics).
+SYMMETRY_RTOL = 1e-9
+PSD_RTOL = 1e-9
+
+
+# --------------------------------------------------------------------------------------------------------------
+# backends: the algebra below is written once in terms of these operations
+# --------------------------------------------------------------------------------------------------------------
+class _Sym:
+    """Exact sympy backend (matrices are ``sympy.Matrix``)."""
+
+    symbolic = True
+
+    @staticmethod
+    def blocks(L):
+        return L[0::2, 0::2], L[0::2, 1::2], L[1::2, 0::2], L[1::2, 1::2]
+
+    @staticmethod
+    def solve(A, B):
+        # adjugate / determinant keeps the closed forms of the paper (Delta = det L_mumu in the denominator)
+        return (A.adjugate() * B) / A.det()
+
+    @staticmethod
+    def t(A):
+        return A.T
+
+    @staticmethod
+    def col(x):
+        return sp.Matrix(list(x))
+
+    @staticmethod
+    def scalar(x):
+        return sp.sympify(x)
+
+    @staticmethod
+    def mat_scalar(x):
+        return sp.sympify(x)
+
+    @staticmethod
+    def quad(x, A, y):
+        return (x.T * A * y)[0, 0]
+
+    @staticmethod
+    def entry(v, i):
+        return v[i, 0]
+
+    @staticmethod
+    def vec_out(v):
+        return v
+
+    @staticmethod
+    def tidy(x):
+        if isinstance(x, sp.MatrixBase):
+            return x.applyfunc(sp.cancel)
+        return sp.cancel(x)
+
+    sqrt = staticmethod(sp.sqrt)
+    atan2 = staticmethod(sp.atan2)
+
+
+class _Num:
+    """Batched numpy backend (matrices have shape ``(..., k, k)``, vectors ``(..., k, 1)``)."""
+
+    symbolic = False
+
+    @staticmethod
+    def blocks(L):
+        return L[..., 0::2, 0::2], L[..., 0::2, 1::2], L[..., 1::2, 0::2], L[..., 1::2, 1::2]
+
+    @staticmethod
+    def solve(A, B):
+        return np.linalg.solve(A, B)
+
+    @staticmethod
+    def t(A):
+        return np.swapaxes(A, -1, -2)
+
+    @staticmethod
+    def col(x):
+        return np.asarray(x, dtype=float)[..., :, None]
+
+    @staticmethod
+    def scalar(x):
+        return np.asarray(x, dtype=float)
+
+    @staticmethod
+    def mat_scalar(x):
+        return np.asarray(x, dtype=float)[..., None, None]
+
+    @staticmethod
+    def quad(x, A, y):
+        return (np.swapaxes(x, -1, -2) @ A @ y)[..., 0, 0]
+
+    @staticmethod
+    def entry(v, i):
+        return v[..., i, 0]
+
+    @staticmethod
+    def vec_out(v):
+        return v[..., 0]
+
+    @staticmethod
+    def tidy(x):
+        return x
+
+    sqrt = staticmethod(np.sqrt)
+    atan2 = staticmethod(np.arctan2)
+
+
+def _backend(L):
+    return _Sym if isinstance(L, sp.MatrixBase) else _Num
+
+
+# --------------------------------------------------------------------------------------------------------------
+# validation
+# --------------------------------------------------------------------------------------------------------------
+def is_symmetric(L, rtol: float = SYMMETRY_RTOL) -> bool:
+    """``L == L^T`` (exactly for sympy, up to ``rtol * max|L|`` for numpy); Onsager reciprocity at B = 0."""
+    if isinstance(L, sp.MatrixBase):
+        return all(sp.simplify(L[i, j] - L[j, i]) == 0 for i in range(L.rows) for j in range(i + 1, L.cols))
+    L = np.asarray(L, dtype=float)
+    scale = np.max(np.abs(L), axis=(-1, -2), keepdims=True)
+    return bool(np.all(np.abs(L - np.swapaxes(L, -1, -2)) <= rtol * scale + 1e-300))
+
+
+def is_positive_semidefinite(L, rtol: float = PSD_RTOL):
+    """Second law ``Sdot = X^T L X >= 0``: all eigenvalues of the symmetric part ``>= -rtol * max|eig|``.
+
+    For a sympy matrix returns sympy's ``is_positive_semidefinite`` (``None`` when undecidable, e.g. free symbols).
+    """
+    if isinstance(L, sp.MatrixBase):
+        return L.is_positive_semidefinite
+    L = np.asarray(L, dtype=float)
+    eig = np.linalg.eigvalsh(0.5 * (L + np.swapaxes(L, -1, -2)))
+    scale = np.max(np.abs(eig), axis=-1)
+    return bool(np.all(eig.min(axis=-1) >= -rtol * scale))
+
+
+def validate_onsager(L, T=None):
+    """Return ``L`` as a float array (or sympy Matrix) after the physical checks; ``ValueError`` says which failed."""
+    if isinstance(L, sp.MatrixBase):
+        if L.rows != L.cols or L.rows % 2 or L.rows == 0:
+            raise ValueError(f"Onsager matrix L must be square with even size 2(n-1), got shape {L.shape}")
+        return L
+    try:
+        L = np.asarray(L, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("Onsager matrix L must be a real numeric array or a sympy Matrix") from exc
+    if L.ndim < 2 or L.shape[-1] != L.shape[-2] or L.shape[-1] % 2 or L.shape[-1] == 0:
+        raise ValueError(f"Onsager matrix L must have shape (..., 2m, 2m) with m >= 1, got shape {L.shape}")
+    if not np.all(np.isfinite(L)):
+        raise ValueError("Onsager matrix L contains NaN or inf")
+    if not is_symmetric(L):
+        raise ValueError("Onsager matrix L is not symmetric (L_ij != L_ji beyond round-off; Onsager reciprocity)")
+    if not is_positive_semidefinite(L):
+        raise ValueError("Onsager matrix L is not positive semidefinite (negative eigenvalue beyond round-off; "
+                         "second law X^T L X >= 0 violated)")
+    if T is not None:
+        T_arr = np.asarray(T, dtype=float)
+        if np.any(np.isnan(T_arr)) or not np.all(T_arr > 0):
+            raise ValueError(f"reference temperature T must be > 0, got {T}")
+    return L
+
+
+def _setup(L, T=None):
+    B = _backend(L)
+    L = validate_onsager(L, T)
+    return B, L
+
+
+def n_terminals(L) -> int:
+    """Number of reservoirs ``n`` (including the reference) of an Onsager matrix of size ``2(n-1)``."""
+    size = L.shape[-1]
+    return size // 2 + 1
+
+
+# --------------------------------------------------------------------------------------------------------------
+# transport coefficients (Secs. 3.2-3.5)
+# --------------------------------------------------------------------------------------------------------------
+def thermopower(L, T, e=1):
+    r"""Thermopower matrix, Eqs. (eq:thermopower), (sloc), (sloc1).
+
+    ``S_ij = -(V_i - V_3)/(T_j - T_3)`` at ``J_k = 0`` for all k and ``T_k = T_3`` for k != j, i.e.
+    ``S = L_mumu^{-1} L_muT / (e T)`` (units k_B/e). First index: voltage lead, second: heated lead.
+    """
+    B, L = _setup(L, T)
+    Lmm, LmT, _, _ = B.blocks(L)
+    return B.tidy(B.solve(Lmm, LmT) / (B.mat_scalar(e) * B.mat_scalar(T)))
+
+
+def conductance(L, T, e=1):
+    r"""Conductance matrix ``G_ij = e J_i / (V_j - V_3)`` at equal temperatures: ``G = (e^2/T) L_mumu`` (Sec. 3.3)."""
+    B, L = _setup(L, T)
+    Lmm = B.blocks(L)[0]
+    return B.tidy(Lmm * (B.mat_scalar(e) ** 2 / B.mat_scalar(T)))
+
+
+def reduced_thermal_matrix(L):
+    r"""``T^2 K = L_TT - L_Tmu L_mumu^{-1} L_muT`` (Schur complement; the paper's Cholesky appendix uses it)."""
+    B, L = _setup(L)
+    Lmm, LmT, LTm, LTT = B.blocks(L)
+    return B.tidy(LTT - LTm @ B.solve(Lmm, LmT))
+
+
+def thermal_conductance(L, T):
+    r"""Thermal-conductance matrix ``K_ij = J^Q_i/(T_j - T_3)`` at zero particle currents (Sec. 3.4).
+
+    ``K = (L_TT - L_Tmu L_mumu^{-1} L_muT) / T^2`` (units k_B x rate); symmetric and positive semidefinite.
+    """
+    B, L = _setup(L, T)
+    return B.tidy(reduced_thermal_matrix(L) / B.mat_scalar(T) ** 2)
+
+
+def peltier(L, T, e=1):
+    r"""Peltier matrix ``Pi_ij = J^Q_i/(e J_j)`` at equal temperatures and ``J_k = 0`` (k != j) (Sec. 3.5).
+
+    ``Pi = L_Tmu L_mumu^{-1} / e``; the Onsager-Kelvin relation ``Pi = T S^T`` is a theorem (tested).
+    ``T`` is accepted for API symmetry and validated (``Pi`` itself does not depend on it).
+    """
+    B, L = _setup(L, T)
+    Lmm, _, LTm, _ = B.blocks(L)
+    return B.tidy(B.t(B.solve(B.t(Lmm), B.t(LTm))) / B.mat_scalar(e))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# currents, power, efficiency (Sec. 3.6-3.7)
+# --------------------------------------------------------------------------------------------------------------
+def _forces(B, Xmu, XT):
+    """Interleave ``(X^mu_1, X^T_1, X^mu_2, ...)`` as a column vector."""
+    if B.symbolic:
+        xs = []
+        for m, t in zip(Xmu, XT):
+            xs += [m, t]
+        return sp.Matrix(xs)
+    Xmu, XT = np.broadcast_arrays(np.asarray(Xmu, float), np.asarray(XT, float))
+    X = np.empty(Xmu.shape[:-1] + (2 * Xmu.shape[-1],))
+    X[..., 0::2], X[..., 1::2] = Xmu, XT
+    return X[..., :, None]
+
+
+def currents(L, Xmu, XT):
+    r"""Particle and heat currents ``(J, J^Q)`` of the non-reference reservoirs, Eq. (omatrix).
+
+    Returns two vectors of length ``n - 1`` (sympy column matrices, or arrays ``(..., n-1)``).
+    """
+    B, L = _setup(L)
+    out = L @ _forces(B, Xmu, XT)
+    if B.symbolic:
+        return out[0::2, 0], out[1::2, 0]
+    return out[..., 0::2, 0], out[..., 1::2, 0]
+
+
+def heat_currents(L, Xmu, XT):
+    r"""All ``n`` heat currents, the reference one to leading order: ``J^Q_n = -sum_i J^Q_i`` (Sec. 3.6)."""
+    B, L = _setup(L)
+    _, JQ = currents(L, Xmu, XT)
+    if B.symbolic:
+        return sp.Matrix(list(JQ) + [-sum(JQ)])
+    return np.concatenate([JQ, -JQ.sum(axis=-1, keepdims=True)], axis=-1)
+
+
+def power(L, T, Xmu, XT):
+    r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, Eq. (w) (positive = work produced)."""
+    B, L = _setup(L, T)
+    J, _ = currents(L, Xmu, XT)
+    if B.symbolic:
+        return B.tidy(-B.scalar(T) * sum(x * j for x, j in zip(Xmu, J)))
+    return -np.asarray(T, float) * np.sum(np.asarray(Xmu, float) * J, axis=-1)
+
+
+def _absorbed_heat(B, JQ_all, case):
+    """``sum^+ J^Q``: numerically over positive entries; symbolically over the reservoirs named in ``case``."""
+    if case is not None:
+        idx = [int(c) - 1 for c in case]
+        if B.symbolic:
+            return sum(JQ_all[i] for i in idx)
+        return sum(JQ_all[..., i] for i in idx)
+    if B.symbolic:
+        raise ValueError("symbolic efficiencies need case=(1,), (2,) or (1, 2): the reservoirs that absorb heat")
+    return np.sum(np.where(JQ_all > 0, JQ_all, 0.0), axis=-1)
+
+
+def efficiency(L, T, Xmu, XT, case=None):
+    r"""Efficiency over the positive heat currents, Eqs. (eff), (case1), (case2): ``eta = W / sum^+ J^Q``.
+
+    ``case`` (tuple of reservoir numbers, e.g. ``(1,)``, ``(1, 2)``) fixes which heat currents count as absorbed;
+    by default (numeric only) every positive one, including the reference ``J^Q_n = -sum J^Q_i``.
+    """
+    B, L = _setup(L, T)
+    Q = _absorbed_heat(B, heat_currents(L, Xmu, XT), case)
+    return B.tidy(power(L, T, Xmu, XT) / Q)
+
+
+def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
+    r"""Linear-response Carnot efficiency of a heat-flow configuration, Eqs. (carnot3t_a/b/c).
+
+    Zero entropy production gives ``W_rev = sum_i J^Q_i (1 - T_n/T_i) -> T sum_i X^T_i J^Q_i``, so
+    ``eta_C = T X^T . J^Q / sum^+ J^Q``: case (a) only ``J^Q_1 > 0``, (c) only ``J^Q_2 > 0`` ("hybrid"),
+    (b) both positive.
+    """
+    B, L = _setup(L, T)
+    _, JQ = currents(L, Xmu, XT)
+    Q = _absorbed_heat(B, heat_currents(L, Xmu, XT), case)
+    if B.symbolic:
+        return B.tidy(B.scalar(T) * sum(x * q for x, q in zip(XT, JQ)) / Q)
+    return np.asarray(T, float) * np.sum(np.asarray(XT, float) * JQ, axis=-1) / Q
+
+
+# --------------------------------------------------------------------------------------------------------------
+# maximum power (Sec. 3.8) and efficiency at maximum power (Sec. 3.9)
+# --------------------------------------------------------------------------------------------------------------
+def m_matrix(L):
+    r"""``M = L_Tmu L_mumu^{-1} L_muT = T^3 S^T G S`` (Eq. wmax1), positive semidefinite; ``M = [[a1, b], [b, a2]]``."""
+    B, L = _setup(L)
+    Lmm, LmT, LTm, _ = B.blocks(L)
+    return B.tidy(LTm @ B.solve(Lmm, LmT))
+
+
+def optimal_potentials(L, XT):
+    r"""Forces maximising ``W`` at fixed ``X^T``: ``X^mu* = -(1/2) L_mumu^{-1} L_muT X^T`` (Sec. 3.8)."""
+    B, L = _setup(L)
+    Lmm, LmT, _, _ = B.blocks(L)
+    return B.tidy(B.vec_out(-B.solve(Lmm, LmT @ B.col(XT)) / 2))
+
+
+def max_power(L, T, XT):
+    r"""Maximum output power at fixed temperature forces, Eq. (wmax1).
+
+    Returns ``(W_max, Xmu_opt)`` with ``W_max = (T/4) X^T^T M X^T = (1/4) dT^T (S^T G S) dT`` and
+    ``Xmu_opt = -(1/2) L_mumu^{-1} L_muT X^T`` (maximum over ``X^mu`` because ``L_mumu`` is positive definite).
+    """
+    B, L = _setup(L, T)
+    x = B.col(XT)
+    W = B.scalar(T) * B.quad(x, m_matrix(L), x) / 4
+    return B.tidy(W), optimal_potentials(L, XT)
+
+
+def heat_currents_at_max_power(L, XT):
+    r"""``J^Q(W_max) = (L_TT - M/2) X^T`` — computed from Eq. (omatrix) at the optimal potentials."""
+    Xmu = optimal_potentials(L, XT)
+    return heat_currents(L, Xmu, XT)
+
+
+def carnot_efficiency(L, T, XT, case=None):
+    r"""Three-terminal Carnot efficiency of the heat-flow configuration at maximum power (carnot3t_a/b/c).
+
+    Which heat currents are positive at the max-power potentials decides the case (numeric), or ``case`` fixes it.
+    """
+    return carnot_efficiency_linear(L, T, optimal_potentials(L, XT), XT, case=case)
+
+
+def efficiency_at_max_power(L, T, XT, case=None):
+    r"""``eta(W_max) = W_max / sum^+ J^Q(W_max)``, Eqs. (eta1), (eta2), (eta12).
+
+    Equals ``(eta_C/2) Z/(Z+2)`` (:func:`figure_of_merit`) with ``eta_C`` from :func:`carnot_efficiency`; hence
+    ``eta(W_max) <= eta_C/2`` (proved in :mod:`symqd.cholesky`).
+    """
+    return efficiency(L, T, optimal_potentials(L, XT), XT, case=case)
+
+
+def figure_of_merit(L, XT):
+    r"""Direction-dependent figure of merit ``Z = X^T M X / X^T (L_TT - M) X = T dT^T S^T G S dT / dT^T K dT``.
+
+    Boxed law of Sec. 3.9: ``eta^(k)(W_max) = (eta^(k)_C / 2) Z/(Z+2)`` for every heat-flow case ``k``.
+    """
+    B, L = _setup(L)
+    x = B.col(XT)
+    return B.tidy(B.quad(x, m_matrix(L), x) / B.quad(x, reduced_thermal_matrix(L), x))
+
+
+def generalized_figures_of_merit(L, normalization: str = "11"):
+    r"""Generalised figures of merit, Eq. (ztgen): ``(ZT_1, ZT_12, ZT_2) = (a_1, b, a_2) / N``.
+
+    ``N = T^2 K_11`` (``normalization="11"``, configuration with only ``J^Q_1 > 0``; the paper's plotted ZTs),
+    ``T^2 K_22`` (``"22"``) or ``2 T^2 K_12`` (``"12"``). Equivalently ``ZT_1 = T (S^T G S)_11 / K_11`` etc.;
+    in the two-terminal limit ``ZT_1 -> ZT = L_12^2 / det L^(2)``.
+    """
+    B, L = _setup(L)
+    M, Kt = m_matrix(L), reduced_thermal_matrix(L)
+    pick = {"11": lambda k: k[0, 0] if B.symbolic else k[..., 0, 0],
+            "22": lambda k: k[1, 1] if B.symbolic else k[..., 1, 1],
+            "12": lambda k: 2 * (k[0, 1] if B.symbolic else k[..., 0, 1])}
+    if normalization not in pick:
+        raise ValueError(f"normalization must be '11', '22' or '12', got {normalization!r}")
+    N = pick[normalization](Kt)
+    el = (lambda i, j: M[i, j]) if B.symbolic else (lambda i, j: M[..., i, j])
+    return {"ZT_1": B.tidy(el(0, 0) / N), "ZT_12": B.tidy(el(0, 1) / N), "ZT_2": B.tidy(el(1, 1) / N)}
+
+
+def efficiency_constants(L, delta):
+    r"""Paper-style constants of Eqs. (eq:c1), (eq:c2), (ca12) and the matching combinations of figures of merit.
+
+    With ``Kt = T^2 K`` and ``M = [[a1, b], [b, a2]]``:
+
+    * case 1, ``delta = X^T_2/X^T_1``: ``Z_1 = (a1 + 2 delta b + delta^2 a2)/Kt11``,
+      ``C_1 = 2 (Kt11 + 2 delta Kt12 + delta^2 Kt22)/Kt11``;
+    * case 2, ``delta = X^T_1/X^T_2`` (the seed's C_2 convention): ``Z_2 = (a2 + 2 delta b + delta^2 a1)/Kt22``,
+      ``C_2 = 2 (Kt22 + 2 delta Kt12 + delta^2 Kt11)/Kt22``;
+    * case 12, ``delta = X^T_2/X^T_1``: ``Z_12 = (a1 + 2 delta b + delta^2 a2)/(2 Kt12)``,
+      ``C_12 = (Kt11 + 2 delta Kt12 + delta^2 Kt22)/Kt12``;
+
+    so that ``eta^(k)(W_max) = (eta^(k)_C/2) Z_k/(Z_k + C_k)``. Returns a dict with keys
+    ``Z_1, C_1, Z_2, C_2, Z_12, C_12``.
+    """
+    B, L = _setup(L)
+    M, Kt = m_matrix(L), reduced_thermal_matrix(L)
+    el = (lambda A, i, j: A[i, j]) if B.symbolic else (lambda A, i, j: A[..., i, j])
+    a1, b, a2 = el(M, 0, 0), el(M, 0, 1), el(M, 1, 1)
+    k11, k12, k22 = el(Kt, 0, 0), el(Kt, 0, 1), el(Kt, 1, 1)
+    d = delta
+    out = {
+        "Z_1": (a1 + 2 * d * b + d**2 * a2) / k11,
+        "C_1": 2 * (k11 + 2 * d * k12 + d**2 * k22) / k11,
+        "Z_2": (a2 + 2 * d * b + d**2 * a1) / k22,
+        "C_2": 2 * (k22 + 2 * d * k12 + d**2 * k11) / k22,
+        "Z_12": (a1 + 2 * d * b + d**2 * a2) / (2 * k12),
+        "C_12": (k11 + 2 * d * k12 + d**2 * k22) / k12,
+    }
+    return {k: B.tidy(v) for k, v in out.items()}
+
+
+def power_factor(L, T):
+    r"""Three-terminal power factor, Eq. (neweq1): eigen-decomposition of ``S^T G S = M/T^3``.
+
+    Returns ``(lam_minus, lam_plus, theta)``: ``lam_pm = (A + C)/2 +- sqrt(((A - C)/2)^2 + B^2)`` for
+    ``M/T^3 = [[A, B], [B, C]]`` and ``theta = atan2(2B, A - C)/2`` the angle of the ``lam_plus`` eigenvector in the
+    ``(dT_1, dT_2)`` plane, so ``W_max = (Qbar/4)(dT_1^2 + dT_2^2)`` with
+    ``Qbar = lam_plus cos^2(phi - theta) + lam_minus sin^2(phi - theta)``, ``phi = atan2(dT_2, dT_1)``.
+    Only for three terminals (``L`` 4x4).
+    """
+    B, L = _setup(L, T)
+    if L.shape[-1] != 4:
+        raise ValueError(f"power_factor needs a three-terminal 4x4 Onsager matrix, got shape {L.shape}")
+    P = m_matrix(L) / B.mat_scalar(T) ** 3
+    el = (lambda i, j: P[i, j]) if B.symbolic else (lambda i, j: P[..., i, j])
+    A, Bq, C = el(0, 0), el(0, 1), el(1, 1)
+    root = B.sqrt(((A - C) / 2) ** 2 + Bq**2)
+    return (A + C) / 2 - root, (A + C) / 2 + root, B.atan2(2 * Bq, A - C) / 2
+
+
+# --------------------------------------------------------------------------------------------------------------
+# two-terminal limit (Sec. 3.1-3.2), taken as a limit
+# --------------------------------------------------------------------------------------------------------------
+def two_terminal_limit(quantity, L: sp.MatrixBase, *args, **kwargs):
+    r"""Limit of ``quantity(L, *args)`` when reservoir 2 is disconnected (sympy only).
+
+    Every element coupling to reservoir 2 (rows/columns 3, 4) is scaled by ``epsilon`` and ``epsilon -> 0+``:
+    this is the physical limit (``gamma_2 -> 0``), not the formal 0/0 substitution. Gives
+    ``S_11 -> L_12/(e T L_11)``, ``S_12 -> 0`` while ``S_21`` stays finite (equations.md Sec. 3.2).
+    """
+    if not isinstance(L, sp.MatrixBase) or L.shape != (4, 4):
+        raise ValueError("two_terminal_limit needs a symbolic 4x4 sympy Matrix L")
+    eps = sp.Symbol("epsilon", positive=True)
+    scaled = sp.Matrix(4, 4, lambda i, j: L[i, j] * (eps if (i >= 2 or j >= 2) else 1))
+    value = quantity(scaled, *args, **kwargs)
+    lim = lambda x: sp.limit(sp.cancel(x), eps, 0, "+")  # noqa: E731
+    if isinstance(value, sp.MatrixBase):
+        return value.applyfunc(lim)
+    if isinstance(value, dict):
+        return {k: (v.applyfunc(lim) if isinstance(v, sp.MatrixBase) else lim(v)) for k, v in value.items()}
+    return lim(value)
+
+
+def two_terminal_coefficients(L2, T, e=1) -> dict[str, Any]:
+    r"""Two-terminal ``G, S, K, ZT`` of a 2x2 Onsager matrix, from the same n-terminal functions (n = 2).
+
+    ``G = e^2 L_11/T``, ``S = L_12/(e T L_11)``, ``K = det L / (T^2 L_11)``, ``ZT = L_12^2/det L`` (Benenti et al.).
+    """
+    B = _backend(L2)
+    sc = (lambda A: A[0, 0]) if B.symbolic else (lambda A: A[..., 0, 0])
+    G, S, K = sc(conductance(L2, T, e)), sc(thermopower(L2, T, e)), sc(thermal_conductance(L2, T))
+    return {"G": G, "S": S, "K": K, "ZT": B.tidy(G * S**2 * B.scalar(T) / K)}
