@@ -124,7 +124,11 @@ class _Num:
 
     @staticmethod
     def solve(A, B):
-        return np.linalg.solve(A, B)
+        try:
+            return np.linalg.solve(A, B)
+        except np.linalg.LinAlgError:
+            raise ValueError("the particle block L_mumu of the Onsager matrix is singular (a reservoir is decoupled, "
+                             "e.g. gamma_2 = 0); use the two-terminal block L[:2, :2] or take the limit") from None
 
     @staticmethod
     def t(A):

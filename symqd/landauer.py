@@ -1,0 +1,176 @@
+r"""Landauer-Buttiker currents and Onsager coefficients — paper 2, Eqs. (curr1), (curr2), App. (app:scattering).
+
+Conventions: spinless electrons, ``k_B = 1``, ``hbar = 1`` so ``h = 2 pi`` by default (pass ``h=1`` to absorb it);
+reservoirs ``0 .. n-1`` in code are the paper's ``1 .. n``, the **last** one is the reference; a transmission
+is a callable ``E -> (n, n)`` array with ``tau[i, j]`` = transmission from ``j`` to ``i`` (``tau_ij = tau_ji`` at
+B = 0). Currents are positive from the reservoir into the system:
+
+.. math:: J_i = \frac1h \sum_{j\ne i}\int dE\, \mathcal T_{ij}(E)[f_i(E) - f_j(E)],\qquad
+          J^Q_i = \frac1h \sum_{j\ne i}\int dE\,(E-\mu_i)\,\mathcal T_{ij}(E)[f_i(E) - f_j(E)].
+
+Linearising, ``f_i - f_n = (-df/dE) T [X^mu_i + (E - mu) X^T_i]``, so with the moments
+``<eps^k>_ij = (T/h) int dE (-df/dE) tau_ij(E) (E - mu)^k`` (equations.md Sec. 3.11)
+
+* ``L[(i,a),(i,b)] = sum_{j != i} <eps^(a+b)>_ij`` (diagonal blocks),
+* ``L[(i,a),(j,b)] = -<eps^(a+b)>_ij`` (i != j, both non-reference),
+
+``a, b in {0 (particle), 1 (heat)}``. :func:`onsager_from_moments` is the single place where this assembly is
+written; it works on numbers and on sympy expressions alike. Numeric integrals use ``scipy.integrate.quad`` with
+overflow-safe Fermi functions (``scipy.special.expit``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import sympy as sp
+from scipy import integrate
+from scipy.special import expit
+
+from symqd.params import check_positive
+
+__all__ = [
+    "fermi",
+    "minus_dfermi_dE",
+    "onsager_from_moments",
+    "transmission_moments",
+    "onsager_matrix",
+    "currents",
+    "onsager_by_differentiation",
+]
+
+H_DEFAULT = 2 * math.pi
+#: half-width of the energy window in units of the largest temperature (-df/dE ~ e^-60 at the edges)
+WINDOW = 60.0
+
+
+def fermi(E, mu, T):
+    """Fermi function ``1/(exp((E-mu)/T) + 1)``, overflow-free for any ``(E - mu)/T``."""
+    return expit(-(np.asarray(E, float) - mu) / T)
+
+
+def minus_dfermi_dE(E, mu, T):
+    """``-df/dE = f (1 - f) / T`` written with two ``expit`` so that it never overflows."""
+    x = (np.asarray(E, float) - mu) / T
+    return expit(x) * expit(-x) / T
+
+
+def onsager_from_moments(moments: Sequence) -> np.ndarray | sp.Matrix:
+    r"""Assemble the ``2(n-1)`` Onsager matrix from the moments ``<eps^k>_ij``, ``k = 0, 1, 2`` (Sec. 3.11).
+
+    ``moments[k]`` is an ``(..., n, n)`` array (leading batch dimensions allowed) or an ``(n, n)`` sympy Matrix;
+    only off-diagonal entries are used; the last reservoir is the reference. Returns a sympy Matrix if any moment
+    is one, else a float array of shape ``(..., 2(n-1), 2(n-1))``.
+    """
+    symbolic = any(isinstance(m, sp.MatrixBase) for m in moments)
+    n = moments[0].shape[-1]
+    size = 2 * (n - 1)
+    if symbolic:
+        L = sp.zeros(size, size)
+        get = lambda m, i, j: m[i, j]  # noqa: E731
+    else:
+        moments = [np.asarray(m, dtype=float) for m in moments]
+        L = np.zeros(moments[0].shape[:-2] + (size, size))
+        get = lambda m, i, j: m[..., i, j]  # noqa: E731
+    for i in range(n - 1):
+        for a in range(2):
+            for j in range(n - 1):
+                for b in range(2):
+                    m = moments[a + b]
+                    if i == j:
+                        val = sum(get(m, i, k) for k in range(n) if k != i)
+                    else:
+                        val = -get(m, i, j)
+                    if symbolic:
+                        L[2 * i + a, 2 * j + b] = val
+                    else:
+                        L[..., 2 * i + a, 2 * j + b] = val
+    return L
+
+
+def _quad(func, lo, hi, points, epsrel=1e-13):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        pts = None if not points else sorted(p for p in points if lo < p < hi) or None
+        val, _err = integrate.quad(func, lo, hi, points=pts, epsabs=0.0, epsrel=epsrel, limit=1000)
+    return val
+
+
+def transmission_moments(transmission: Callable, n: int, mu: float, T: float, *, h: float = H_DEFAULT,
+                         points: Sequence[float] | None = None, kmax: int = 2) -> list[np.ndarray]:
+    """Moments ``<eps^k>_ij = (T/h) int dE (-df/dE) tau_ij(E) (E-mu)^k`` by adaptive quadrature (``k <= kmax``).
+
+    ``points``: energies where the transmission is sharply peaked (resonances), passed to ``quad``.
+    """
+    check_positive("T", T)
+    check_positive("h", h)
+    lo, hi = mu - WINDOW * T, mu + WINDOW * T
+    out = [np.zeros((n, n)) for _ in range(kmax + 1)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            for k in range(kmax + 1):
+                def integrand(E, i=i, j=j, k=k):
+                    return minus_dfermi_dE(E, mu, T) * transmission(E)[i, j] * (E - mu) ** k
+                val = T / h * _quad(integrand, lo, hi, points)
+                out[k][i, j] = out[k][j, i] = val
+    return out
+
+
+def onsager_matrix(transmission: Callable, n: int, mu: float = 0.0, T: float = 1.0, *, h: float = H_DEFAULT,
+                   points: Sequence[float] | None = None) -> np.ndarray:
+    """Linear-response Onsager matrix (ordering of :mod:`symqd.onsager`) from a transmission, by quadrature."""
+    return onsager_from_moments(transmission_moments(transmission, n, mu, T, h=h, points=points))
+
+
+def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], *, h: float = H_DEFAULT,
+             points: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Nonlinear particle and heat currents ``(J, J^Q)`` into the system from every reservoir, Eqs. (curr1), (curr2).
+
+    ``mus``, ``Ts``: potentials and temperatures of all ``n`` reservoirs (``T_i > 0``).
+    """
+    mus, Ts = np.asarray(mus, float), np.asarray(Ts, float)
+    check_positive("Ts", Ts)
+    check_positive("h", h)
+    n = len(mus)
+    lo, hi = mus.min() - WINDOW * Ts.max(), mus.max() + WINDOW * Ts.max()
+    J, JQ = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+
+            def dn(E, i=i, j=j):
+                return transmission(E)[i, j] * (fermi(E, mus[i], Ts[i]) - fermi(E, mus[j], Ts[j]))
+
+            J[i] += _quad(dn, lo, hi, points) / h
+            JQ[i] += _quad(lambda E: (E - mus[i]) * dn(E), lo, hi, points) / h
+    return J, JQ
+
+
+def onsager_by_differentiation(transmission: Callable, n: int, mu: float = 0.0, T: float = 1.0, *,
+                               h: float = H_DEFAULT, points: Sequence[float] | None = None,
+                               step: float = 1e-4) -> np.ndarray:
+    """Independent check: ``L_ab = dJ_a/dX_b`` by central differences of the nonlinear :func:`currents`.
+
+    Forces are applied exactly as ``mu_i = mu + T X^mu_i`` and ``1/T_i = 1/T - X^T_i`` (exact affinities).
+    """
+    size = 2 * (n - 1)
+    L = np.zeros((size, size))
+    for b in range(size):
+        cols = []
+        for sign in (+1, -1):
+            X = np.zeros(size)
+            X[b] = sign * step
+            mus = np.full(n, float(mu))
+            Ts = np.full(n, float(T))
+            mus[:-1] += T * X[0::2]
+            Ts[:-1] = 1.0 / (1.0 / T - X[1::2])
+            J, JQ = currents(transmission, mus, Ts, h=h, points=points)
+            flux = np.empty(size)
+            flux[0::2], flux[1::2] = J[:-1], JQ[:-1]
+            cols.append(flux)
+        L[:, b] = (cols[0] - cols[1]) / (2 * step)
+    return L
