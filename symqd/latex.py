@@ -90,6 +90,9 @@ def symbol_latex(name: str) -> str | None:
     head, rest = parts[0], parts[1:]
     if not head:
         return None
+    # transition rate k_L_000_100 -> k^{L}_{000\to 100}
+    if head == "k" and len(rest) == 3:
+        return r"k^{%s}_{%s\to %s}" % (rest[0], rest[1], rest[2])
     # occupation-dependent coupling gamma_L_10 -> \gamma_{L}(1,0)
     if len(rest) == 2 and re.fullmatch(r"[01]+", rest[1]):
         args = ",".join(rest[1])

@@ -1,0 +1,283 @@
+"""Graph theory of the master equation: matrix-tree steady states and Schnakenberg cycles.
+
+**Matrix-tree theorem** (Kirchhoff; King-Altman; Hill's diagram method). For a master equation whose graph has
+undirected edges ``{i, j}`` (with rates ``w(i -> j)`` and ``w(j -> i)``), the steady state is
+
+    p_s = N_s / sum_r N_r,    N_s = sum over spanning trees T of prod_{v != s} w(v -> parent_T,s(v)),
+
+where ``parent_T,s(v)`` is the neighbour of ``v`` on the tree path to ``s`` (the tree directed into ``s``). Every term
+is a product of positive rates: no cancellation, no symbolic Gaussian elimination. The undirected spanning trees
+are enumerated once and re-oriented for every root.
+
+Enumeration grows like the number of spanning trees (384 for the 3-cube of the triple dot, 4.2e7 for the
+4-cube); :func:`steady_state` switches to symbolic state elimination (:func:`elimination_numerators`, a
+subtraction-free Schur-complement route of O(n^3) operations) above ``max_trees``.
+
+**Schnakenberg cycles.** Choose a spanning tree; every other edge (a chord ``i -> j``) closes one fundamental cycle.
+The net current on every edge is the signed sum of the chord currents of the fundamental cycles through it, so the
+chord currents are the cycle fluxes ``Phi_c`` (used for paper 1 Eq. (11)-(13)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+__all__ = [
+    "spanning_trees",
+    "count_spanning_trees",
+    "tree_numerators",
+    "elimination_program",
+    "elimination_numerators",
+    "prove_stationary",
+    "SteadyState",
+    "steady_state",
+    "fundamental_cycles",
+    "Cycle",
+]
+
+
+def spanning_trees(n: int, edges: list) -> list:
+    """All spanning trees of the undirected graph on ``range(n)`` with ``edges`` (list of ``(i, j)``).
+
+    Returns a list of tuples of edge indices. Backtracking with component labels; pruned when too few edges remain.
+    """
+    m = len(edges)
+    comp = list(range(n))
+    out: list = []
+    chosen: list = []
+
+    def rec(k: int) -> None:
+        if len(chosen) == n - 1:
+            out.append(tuple(chosen))
+            return
+        if m - k < n - 1 - len(chosen):
+            return
+        i, j = edges[k]
+        ci, cj = comp[i], comp[j]
+        if ci != cj:
+            saved = comp[:]
+            for v in range(n):
+                if comp[v] == cj:
+                    comp[v] = ci
+            chosen.append(k)
+            rec(k + 1)
+            chosen.pop()
+            comp[:] = saved
+        rec(k + 1)
+
+    if n == 1:
+        return [()]
+    rec(0)
+    return out
+
+
+def count_spanning_trees(n: int, edges: list) -> int:
+    """Number of spanning trees (Kirchhoff: any cofactor of the unit-weight Laplacian), exact integer."""
+    if n == 1:
+        return 1
+    Lap = sp.zeros(n, n)
+    for i, j in edges:
+        Lap[i, i] += 1
+        Lap[j, j] += 1
+        Lap[i, j] -= 1
+        Lap[j, i] -= 1
+    return int(Lap[1:, 1:].det(method="bareiss"))
+
+
+def _orient(n: int, tree_edges: list, root: int) -> list:
+    """For a tree given as ``(i, j)`` pairs, return ``(v, parent)`` pairs of the tree directed into ``root``."""
+    adj: dict = {v: [] for v in range(n)}
+    for i, j in tree_edges:
+        adj[i].append(j)
+        adj[j].append(i)
+    out, stack, seen = [], [root], {root}
+    while stack:
+        u = stack.pop()
+        for v in adj[u]:
+            if v not in seen:
+                seen.add(v)
+                out.append((v, u))
+                stack.append(v)
+    return out
+
+
+def tree_numerators(n: int, edges: list, weight) -> list:
+    """``N_s`` for every state ``s`` as sums over spanning trees; ``weight(i, j)`` is the rate ``i -> j``."""
+    trees = spanning_trees(n, edges)
+    w = {}
+    for i, j in edges:
+        w[(i, j)] = weight(i, j)
+        w[(j, i)] = weight(j, i)
+    nums = []
+    for s in range(n):
+        terms = []
+        for T in trees:
+            terms.append(sp.Mul(*[w[vp] for vp in _orient(n, [edges[k] for k in T], s)]))
+        nums.append(sp.Add(*terms))
+    return nums
+
+
+def elimination_program(n: int, edges: list, weight) -> tuple:
+    """State elimination (Grassmann-Taksar-Heyman) as a straight-line program.
+
+    Eliminating state ``k`` (from the last down to state 1) replaces every rate ``i -> j`` among the remaining
+    states by ``w(i->j) + w(i->k) w(k->j) / S_k`` with ``S_k = sum_{j<k} w(k->j)`` — the stochastic complement
+    (Schur complement of the rate matrix). No subtraction occurs, so every intermediate is a positive combination
+    and the result is numerically stable. Back-substitution gives ``pi_0 = 1``,
+    ``pi_k = sum_{i<k} pi_i w(i->k) / S_k``, proportional to the steady state.
+
+    Returns ``(assignments, pis)``: a list of ``(symbol, expression)`` in evaluation order (each expression uses
+    the rates and earlier symbols only) and the ``n`` unnormalized probabilities in those symbols. ``O(n^3)``
+    operations, so it scales where tree enumeration cannot; ``lambdify`` compiles it directly (no ``cse`` pass).
+    """
+    Q: dict = {}
+    for i, j in edges:
+        Q[(i, j)] = weight(i, j)
+        Q[(j, i)] = weight(j, i)
+    program: list = []
+    S, col = {}, {}
+
+    def define(name, expr):
+        if expr.is_Atom:
+            return expr
+        sym = sp.Symbol(name, positive=True)
+        program.append((sym, expr))
+        return sym
+
+    for k in range(n - 1, 0, -1):
+        S[k] = define(f"_S{k}", sp.Add(*[Q[(k, j)] for j in range(k) if (k, j) in Q]))
+        col[k] = {i: Q[(i, k)] for i in range(k) if (i, k) in Q}
+        for i in col[k]:
+            for j in range(k):
+                if j != i and (k, j) in Q:
+                    Q[(i, j)] = define(f"_q{k}_{i}_{j}", Q.get((i, j), sp.S.Zero) + Q[(i, k)] * Q[(k, j)] / S[k])
+    pis = [sp.S.One]
+    for k in range(1, n):
+        pis.append(define(f"_pi{k}", sp.Add(*[pis[i] * w for i, w in col[k].items()]) / S[k]))
+    return program, pis
+
+
+def elimination_numerators(n: int, edges: list, weight) -> list:
+    """The unnormalized steady state of :func:`elimination_program` as nested sympy expressions (shared DAG);
+    proportional to :func:`tree_numerators`."""
+    program, pis = elimination_program(n, edges, weight)
+    value: dict = {}
+    for sym, expr in program:
+        value[sym] = expr.xreplace(value)
+    return [p.xreplace(value) for p in pis]
+
+
+def prove_stationary(W: sp.Matrix, numerators, symbols) -> bool:
+    """Exact proof that ``W N = 0`` for polynomial numerators ``N`` (sparse polynomial arithmetic over ZZ).
+
+    This is the matrix-tree theorem checked for the model at hand: each component of ``W N`` expands to the zero
+    polynomial in the rate symbols. Sub-second for the 8-state triple dot (2304 monomials per numerator).
+    """
+    from sympy.polys.rings import ring
+
+    R, *_ = ring(tuple(symbols), sp.ZZ)
+    N = [R(sp.expand(x)) if not x.is_Add else R(x) for x in numerators]
+    n = W.shape[0]
+    for i in range(n):
+        acc = R(0)
+        for j in range(n):
+            if W[i, j] != 0:
+                acc += R(W[i, j]) * N[j]
+        if acc != 0:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """Closed-form steady state ``p_s = numerators[s] / normalization`` (all terms positive).
+
+    ``numerators`` are in the master equation's rate symbols; substitute physical rates late with
+    :meth:`substitute`.
+    """
+
+    states: tuple
+    numerators: tuple
+    method: str
+
+    @cached_property
+    def normalization(self) -> sp.Expr:
+        return sp.Add(*self.numerators)
+
+    def probability(self, state) -> sp.Expr:
+        return self.numerators[self.states.index(tuple(state))] / self.normalization
+
+    def probabilities(self) -> dict:
+        Z = self.normalization
+        return {s: N / Z for s, N in zip(self.states, self.numerators)}
+
+    def substitute(self, mapping) -> "SteadyState":
+        return SteadyState(self.states, tuple(N.xreplace(mapping) for N in self.numerators), self.method)
+
+
+def steady_state(me, *, method: str = "auto", max_trees: int = 20000) -> SteadyState:
+    """Closed-form steady state of a :class:`~symqd.master.MasterEquation` in rate symbols.
+
+    ``method``: ``"trees"`` (spanning-tree enumeration, products of edge-rate sums kept factored),
+    ``"elimination"`` (state elimination, nested but compact: :func:`elimination_numerators`), or ``"auto"``
+    (trees if the graph has at most ``max_trees`` spanning trees, else elimination).
+    """
+    edges = sorted(me.edges)
+    if method == "auto":
+        method = "trees" if count_spanning_trees(me.n, edges) <= max_trees else "elimination"
+    if method == "trees":
+        nums = tree_numerators(me.n, edges, me.edge_weight)
+    elif method == "elimination":
+        nums = elimination_numerators(me.n, edges, me.edge_weight)
+    else:
+        raise ValueError(f"method must be 'auto', 'trees' or 'elimination', got {method!r}")
+    return SteadyState(tuple(me.states), tuple(nums), method)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A fundamental cycle: the chord ``chord = (i, j)`` followed by the tree path ``j -> ... -> i``.
+
+    ``steps`` is the closed list of directed steps ``(a, b)``; ``flux`` (set by :func:`fundamental_cycles` callers)
+    is the net chord current ``w(i->j) p_i - w(j->i) p_j``.
+    """
+
+    chord: tuple
+    steps: tuple
+
+    def orientation(self, i: int, j: int) -> int:
+        """+1 if the cycle traverses ``i -> j``, -1 if ``j -> i``, 0 otherwise."""
+        if (i, j) in self.steps:
+            return 1
+        if (j, i) in self.steps:
+            return -1
+        return 0
+
+
+def fundamental_cycles(n: int, edges: list, tree: list | None = None) -> list:
+    """Fundamental cycles of the graph for a spanning tree (edge indices; default: the first tree found by a
+    search that prefers edges in the given order). Returns :class:`Cycle` objects, one per chord."""
+    if tree is None:
+        comp = list(range(n))
+        tree = []
+        for k, (i, j) in enumerate(edges):
+            if comp[i] != comp[j]:
+                old = comp[j]
+                comp[:] = [comp[i] if c == old else c for c in comp]
+                tree.append(k)
+    tree_edges = [edges[k] for k in tree]
+    cycles = []
+    for k, (i, j) in enumerate(edges):
+        if k in tree:
+            continue
+        # tree path from j back to i
+        parent = dict(_orient(n, tree_edges, i))
+        path, v = [], j
+        while v != i:
+            path.append((v, parent[v]))
+            v = parent[v]
+        cycles.append(Cycle((i, j), ((i, j), *path)))
+    return cycles
