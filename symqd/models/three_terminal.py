@@ -114,15 +114,16 @@ def _lorentzian_functions(backend: str):
     args = (Ed_s, Gamma_s, T_s, mu_s, h_s)
     exprs = list(lorentzian_integrals_symbolic())
     if backend == "mpmath":
-        return sp.lambdify(args, exprs, modules="mpmath")
-    return sp.lambdify(args, exprs, modules=[{"polygamma": _numpy_polygamma}, "numpy"])
+        return sp.lambdify(args, exprs, modules="mpmath", cse=True)
+    return sp.lambdify(args, exprs, modules=[{"polygamma": _numpy_polygamma}, "numpy"], cse=True)
 
 
-def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=H_DEFAULT, backend: str = "numpy"):
+def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=None, backend: str = "numpy"):
     r"""Closed-form ``(I_0, I_1, I_2)`` (see module docstring), lambdified from :func:`lorentzian_integrals_symbolic`.
 
     ``backend="numpy"`` broadcasts over arrays; ``backend="mpmath"`` evaluates at ``mpmath.mp.dps`` precision.
-    Units: ``I_n`` has units energy^(n-2) x (T/h); ``Gamma > 0`` (full width), ``T > 0``.
+    Units: ``I_n`` has units energy^(n-2) x (T/h); ``Gamma > 0`` (full width), ``T > 0``; ``h=None`` means
+    ``2 pi`` at the working precision of the backend.
     """
     check_positive("Gamma", Gamma)
     check_positive("T", T)
@@ -130,8 +131,10 @@ def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=H_DEFAULT, backend: str 
         raise ValueError(f"backend must be 'numpy' or 'mpmath', got {backend!r}")
     f = _lorentzian_functions(backend)
     if backend == "mpmath":
+        h = 2 * mpmath.pi if h is None else h
         vals = f(mpmath.mpf(Ed), mpmath.mpf(Gamma), mpmath.mpf(T), mpmath.mpf(mu), mpmath.mpf(h))
         return tuple(mpmath.re(v) for v in vals)
+    h = H_DEFAULT if h is None else h
     vals = f(np.asarray(Ed, float), np.asarray(Gamma, float), np.asarray(T, float), np.asarray(mu, float),
              np.asarray(h, float))
     return tuple(np.real(v) for v in vals)
