@@ -1,0 +1,52 @@
+"""Paper 2 benchmarks: closed-form (polygamma) vs quadrature single-dot L; batched vs looped Onsager algebra.
+
+Run with ``pytest tests/benchmarks/test_bench_paper2.py --benchmark-enable``.
+"""
+import numpy as np
+import pytest
+
+from symqd import onsager
+from symqd.models import three_terminal as tt
+
+N_BATCH = 10_000
+
+
+def test_bench_single_dot_closed_form(benchmark):
+    L = benchmark(tt.single_dot_onsager, 0.1, 0.05, 0.1, 2.0)
+    assert L.shape == (4, 4)
+
+
+def test_bench_single_dot_quadrature(benchmark):
+    L = benchmark(tt.single_dot_onsager, 0.1, 0.05, 0.1, 2.0, method="quadrature")
+    assert L.shape == (4, 4)
+
+
+def test_bench_single_dot_closed_form_vectorized_1000(benchmark):
+    g2 = np.linspace(0.0, 0.2, 1000)
+    L = benchmark(tt.single_dot_onsager, 0.1, g2, 0.1, 2.0)
+    assert L.shape == (1000, 4, 4)
+
+
+@pytest.fixture(scope="module")
+def many_L():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(N_BATCH, 4, 4))
+    return A @ np.swapaxes(A, -1, -2) + 1e-3 * np.eye(4), rng.normal(size=(N_BATCH, 2))
+
+
+def _all_numbers(L, XT):
+    return (onsager.thermopower(L, 1.0), onsager.max_power(L, 1.0, XT)[0],
+            onsager.efficiency_at_max_power(L, 1.0, XT))
+
+
+def test_bench_onsager_batched(benchmark, many_L):
+    L, XT = many_L
+    S, W, eta = benchmark(_all_numbers, L, XT)
+    assert W.shape == (N_BATCH,)
+
+
+def test_bench_onsager_loop(benchmark, many_L):
+    L, XT = many_L
+    n = 1000  # loop over 1000 points (scale by 10 to compare with the batched 10 000)
+    out = benchmark.pedantic(lambda: [_all_numbers(L[k], XT[k]) for k in range(n)], rounds=3, iterations=1)
+    assert len(out) == n
