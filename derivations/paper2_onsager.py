@@ -5,6 +5,7 @@ maximum power and the law eta(W_max) = (eta_C/2) Z/(Z+2) for the three heat-flow
 sum-of-squares proofs (C_1, C_2 >= 0, sign C_12 = sign Z_12), reproducing the seed's C_2 and C_12.
 """
 
+import numpy as np
 import sympy as sp
 
 from symqd import cholesky, onsager
@@ -107,6 +108,26 @@ def run(ctx):
         Zk, Ck = c[f"Z_{key}"].subs(d, dsub), c[f"C_{key}"].subs(d, dsub)
         ctx.check(f"eta^({key}) = (eta_C/2) Z_{key}/(Z_{key}+C_{key})", zero(eta / etaC - Zk / (2 * (Zk + Ck))))
     ctx.check("C_1 = C_2 = 2 at delta = 0", sp.cancel(c["C_1"].subs(d, 0)) == 2 and sp.cancel(c["C_2"].subs(d, 0)) == 2)
+
+    # --- three-terminal power factor (neweq1) --------------------------------------------------------------------
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(4, 4))
+    Ln = A @ A.T
+    lam_m, lam_p, theta = onsager.power_factor(Ln, 1.0)
+    dT = np.array([0.02, -0.01])
+    Wn, _ = onsager.max_power(Ln, 1.0, dT)
+    phi = np.arctan2(dT[1], dT[0])
+    Qbar = lam_p * np.cos(phi - theta) ** 2 + lam_m * np.sin(phi - theta) ** 2
+    ctx.check("power factor: W_max = Qbar |dT|^2/4 with lam_- <= Qbar <= lam_+ (random L)",
+              bool(np.isclose(Wn, Qbar * (dT @ dT) / 4, rtol=1e-12) and lam_m <= Qbar <= lam_p),
+              W_max=Wn, Qbar=Qbar, lam_minus=lam_m, lam_plus=lam_p)
+    body += [r"\subsection{Three-terminal power factor}",
+             r"With $\lambda_-\le\lambda_+$ the eigenvalues of $S^{\mathsf T}GS=M/T^3$ and $\theta$ the angle of the "
+             r"$\lambda_+$ eigenvector in the $(\Delta T_1,\Delta T_2)$ plane, $\phi=\arg(\Delta T_1+i\Delta T_2)$:",
+             r"\[ W_{\max}=\frac{\bar Q}{4}\,(\Delta T_1^2+\Delta T_2^2),\qquad "
+             r"\bar Q=\lambda_+\cos^2(\phi-\theta)+\lambda_-\sin^2(\phi-\theta)\in[\lambda_-,\lambda_+], \]",
+             r"which reduces to $GS^2$ in the two-terminal limit ($\lambda_-=0$, $\theta=0$). (The paper's "
+             r"normalisation of this ``power factor'' was lost; we use the Euclidean norm of $\Delta T$.)"]
 
     # --- Cholesky proofs --------------------------------------------------------------------------------------
     sos, der = cholesky.sum_of_squares_forms(), cholesky.derived_forms()
