@@ -219,15 +219,14 @@ def double_dot_transmissions_symbolic():
     ``tau_ij = Tr[Gamma_i G Gamma_j G^+]`` simplified to a real rational function of ``E``.
     """
     Ginv, Gammas = _double_dot_green()
+    # G = adj(G^-1)/det, so Tr[Gamma_i G Gamma_j G^+] = Tr[Gamma_i adj Gamma_j adj^+] / |det|^2
     det = sp.expand(Ginv.det())
-    G = Ginv.adjugate() / det
-    Gd = G.H
+    adj = Ginv.adjugate()
+    den = sp.expand(det * sp.conjugate(det))
     out = {}
     for i, j in ((1, 2), (1, 3), (2, 3)):
-        num = sp.expand((Gammas[i - 1] * Ginv.adjugate() * Gammas[j - 1] * Ginv.adjugate().H).trace())
-        den = sp.expand(det * sp.conjugate(det))
+        num = sp.expand((Gammas[i - 1] * adj * Gammas[j - 1] * adj.H).trace())
         out[(i, j)] = sp.factor(sp.cancel(sp.expand_complex(num) / den))
-    del G, Gd
     return out
 
 
