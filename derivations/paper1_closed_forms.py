@@ -40,6 +40,28 @@ def _tex(expr, z=None, **kw):
     return tex(expr, symbol_names=names, **kw)
 
 
+def _broken_rows(z, per_line: int = 2) -> str:
+    """``align*`` of the ``N_s``, ``per_line`` tree terms per line (sorted for reproducibility)."""
+    lines = []
+    for s, N in zip(z.states, z.numerators):
+        terms = sorted((_tex(t, z) for t in N.args))
+        chunks = [" + ".join(terms[i:i + per_line]) for i in range(0, len(terms), per_line)]
+        lines.append("N_{%s} &= %s" % (state_label(s), chunks[0]))
+        lines.extend(r"&\quad + %s" % ch for ch in chunks[1:])
+    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}\n"
+
+
+def _w_fermi_tex(z, s, t) -> str:
+    """``Gamma f(x)`` or ``Gamma [1 - f(x)]`` for the merged rate ``s -> t`` (f_R identified with f_L)."""
+    trs = [x for x in z.me.transitions if x.source == s and x.target == t]
+    pref = _tex(sp.Add(*[x.gamma for x in trs]))
+    if len(trs) > 1:
+        pref = r"\left(%s\right)" % pref
+    f = z.to_zero_bias_fermi(z.model.fermi_rates[trs[0].symbol].xreplace({x.gamma: 1 for x in trs}))
+    body = _tex(f) if trs[0].dN > 0 else r"\left[%s\right]" % _tex(f)
+    return pref + r"\," + body
+
+
 def _zero(expr) -> bool:
     return sp.cancel(sp.together(expr)) == 0
 
@@ -92,7 +114,7 @@ def _six_state(ctx, z):
     # fermi form of the merged rates
     rows = []
     for (s, t), w in z.w.items():
-        rows.append((r"w_{%s\to %s}" % (state_label(s), state_label(t)), _tex(z.w_fermi[w])))
+        rows.append((r"w_{%s\to %s}" % (state_label(s), state_label(t)), _w_fermi_tex(z, s, t)))
     body = "\\subsection{The 6-state model ($U_{HC}\\to\\infty$) at $V=0$, $T_L=T_R=T_0$}\n"
     body += ("At $\\mu_R=0$ and $T_L=T_R$ the L and R Fermi functions on each M edge coincide ($f_R\\equiv f_L$), "
              "so the two leads act on each M edge with the fixed ratio $\\gamma_L(h,c):\\gamma_R(h,c)$ in both "
@@ -102,7 +124,7 @@ def _six_state(ctx, z):
     body += align(rows)
     body += ("Occupations $p_{mhc}=N_{mhc}/Z$, $Z=\\sum_{s}N_s$, with the matrix-tree numerators (sums over the 15 "
              "spanning trees of the theta graph, each term a product of five rates; proven $W N=0$):\n")
-    body += align([("N_{%s}" % state_label(s), _tex(N, z)) for s, N in zip(z.states, z.numerators)])
+    body += _broken_rows(z)
     ctx.write_tex("six_state_occupations", body)
     print(f"    (6-state closed form {time.perf_counter() - t0:.2f} s)")
 
@@ -186,6 +208,10 @@ def _eq13(ctx, z):
         P, _ = th.eq13_numerator(m6, **kw)
         ctx.check(f"Eq. (13) fails as an identity for {label}: numerator polynomial != 0", P != 0,
                   monomials=len(P.terms()))
+    one_lead = {th.gamma_symbol("L", 1, 0): 0, th.gamma_symbol("L", 0, 1): 0, th.gamma_symbol("R", 0, 0): 0}
+    P, _ = th.eq13_numerator(m6, mu_R_zero=False, same_lead_temperature=False, couplings=one_lead)
+    ctx.check("Eq. (13) holds at ANY bias and T_L, T_R when each M edge couples to one lead only (Eq. (16) "
+              "pattern gamma_L(1,0) = gamma_L(0,1) = gamma_R(0,0) = 0): numerator == 0", P == 0)
     # exact random rational points (second, independent check) and physical counter-examples
     rng = random.Random(13)
     names = ("IN_R", "J_H", "J_C")
@@ -243,7 +269,10 @@ def _eq13(ctx, z):
                                      .replace("T_R", "$T_R$").replace("$$", ""), sp.latex(sp.Float(r, 3)))
     body += "\\end{tabular}\\end{center}\n"
     body += ("For finite $U_{HC}$ the states $(m,1,1)$ open further cycles; the residual decays like "
-             "$e^{-U_{HC}/T}$ as $U_{HC}\\to\\infty$.\n")
+             "$e^{-U_{HC}/T}$ as $U_{HC}\\to\\infty$.\n\n")
+    body += ("\\textbf{Also proven:} if every M edge couples to a single lead (the pattern of Eq.~(16): "
+             "$\\gamma_L(1,0)=\\gamma_L(0,1)=\\gamma_R(0,0)=0$, so $\\Lambda_H=\\Lambda_C=-1$) the L/R split needs "
+             "no $f_L=f_R$ and Eq.~(13) holds at any bias $\\mu_R$ and any $T_L$, $T_R$ (6-state model).\n")
     ctx.write_tex("eq13", body)
     return LH, LC
 

@@ -556,7 +556,7 @@ def fermi_symbols(expr) -> tuple:
     return out, {v: k for k, v in table.items()}
 
 
-def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool = True):
+def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool = True, couplings=None):
     """The numerator polynomial of the Eq. (13) residual in the model's Fermi form, over ``ZZ``.
 
     All steady-state currents share the tree normalization ``Z``, so with ``I^N_R = n_I/Z``, ``J_H = n_H/Z``,
@@ -569,7 +569,8 @@ def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool
     returned as an element of a sparse polynomial ring (``sympy.polys.rings``) in the couplings, interactions,
     levels and Fermi values (each ``f_res(x)`` one variable). ``mu_R_zero`` sets ``mu_R = 0``;
     ``same_lead_temperature`` identifies ``f_R`` with ``f_L`` (``T_L = T_R``). Returns ``(poly, ring)``; Eq. (13)
-    holds iff ``poly == 0``.
+    holds iff ``poly == 0``. ``couplings`` (``{symbol: value}``) specializes coupling symbols first (e.g. the
+    zeros of Eq. (16)).
     """
     from sympy.polys.rings import ring
 
@@ -593,7 +594,9 @@ def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool
              - U_MC * G[(0, 1)] * aH * n["J_H"] - U_MH * G[(1, 0)] * aC * n["J_C"])
     expr, fmap = fermi_symbols(sp.Tuple(*fr.values()))
     kvals = dict(zip(fr.keys(), expr.args))
-    combo = combo.xreplace(kvals)  # nested (unexpanded) expression in Fermi values, couplings, energies
+    combo = combo.xreplace(kvals)
+    if couplings:
+        combo = combo.xreplace(couplings)  # nested (unexpanded) expression in Fermi values, couplings, energies
     gens = sorted(combo.free_symbols, key=lambda s: s.name)
     R, *_ = ring(tuple(gens), sp.ZZ)
     return _ring_eval(R, combo), R
