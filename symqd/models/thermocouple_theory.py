@@ -69,6 +69,9 @@ __all__ = [
     "fermi_point",
     "physical_point",
     "evaluate_closed",
+    "eq13_numerator",
+    "physical_currents",
+    "eq13_physical_residual",
 ]
 
 #: the three simple cycles of the 6-state (theta) graph, as closed state sequences
@@ -317,11 +320,6 @@ class ZeroBiasSixState:
                 out[tr.symbol] = w
         return out
 
-    @cached_property
-    def fermi_identified(self) -> dict:
-        """Substitution turning the model's Fermi form into the zero-bias one: ``mu_R -> 0`` then ``f_R -> f_L``."""
-        return self.zero_bias
-
     def to_zero_bias_fermi(self, expr) -> sp.Expr:
         """Model expression in Fermi form -> ``mu_R = 0`` and ``f_R`` identified with ``f_L`` (valid iff
         ``T_L = T_R``, since ``f_alpha(x) = 1/(1 + e^{x/T_alpha})``)."""
@@ -526,10 +524,6 @@ def exprs_rates_form(model, names) -> dict:
     """The model's currents ``names`` in rate and ``p`` symbols (from :func:`symqd.currents.currents`)."""
     d = model.currents.as_dict()
     return {n: d[n] for n in names}
-
-
-def _isclose_zero(x, scale, dps) -> bool:  # pragma: no cover - helper for scripts
-    return abs(x) <= abs(scale) * sp.Float(10) ** (-(dps - 10))
 
 
 def rel(x, y) -> float:
