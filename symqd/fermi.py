@@ -52,8 +52,9 @@ class fermi(sp.Function):
 def numpy_fermi(x):
     """Overflow-free ``1/(1+exp(x))`` on arrays: ``exp(-x)/(1+exp(-x))`` for ``x>0``, ``1/(1+exp(x))`` else."""
     x = np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(x))
-    return np.where(x > 0, e / (1.0 + e), 1.0 / (1.0 + e))
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x > 0, e / (1.0 + e), 1.0 / (1.0 + e))
 
 
 def mpmath_fermi(x):

@@ -31,6 +31,7 @@ __all__ = [
     "tree_numerators",
     "elimination_program",
     "elimination_numerators",
+    "run_program",
     "prove_stationary",
     "SteadyState",
     "steady_state",
@@ -120,7 +121,7 @@ def tree_numerators(n: int, edges: list, weight) -> list:
     return nums
 
 
-def elimination_program(n: int, edges: list, weight) -> tuple:
+def elimination_program(n: int, edges: list, weight, *, nested: bool = False, normalize: bool = False) -> tuple:
     """State elimination (Grassmann-Taksar-Heyman) as a straight-line program.
 
     Eliminating state ``k`` (from the last down to state 1) replaces every rate ``i -> j`` among the remaining
@@ -132,6 +133,10 @@ def elimination_program(n: int, edges: list, weight) -> tuple:
     Returns ``(assignments, pis)``: a list of ``(symbol, expression)`` in evaluation order (each expression uses
     the rates and earlier symbols only) and the ``n`` unnormalized probabilities in those symbols. ``O(n^3)``
     operations, so it scales where tree enumeration cannot; ``lambdify`` compiles it directly (no ``cse`` pass).
+    With ``nested=True`` no intermediate symbols are introduced (``assignments`` is empty and ``pis`` are nested
+    expressions sharing subexpressions). With ``normalize=True`` the partial vector ``pi_0..pi_k`` is rescaled to
+    unit sum after every back-substitution step (still exact; it keeps floating-point values bounded when rates
+    span hundreds of decades) and the returned ``pis`` sum to one.
     """
     Q: dict = {}
     for i, j in edges:
@@ -141,7 +146,7 @@ def elimination_program(n: int, edges: list, weight) -> tuple:
     S, col = {}, {}
 
     def define(name, expr):
-        if expr.is_Atom:
+        if nested or expr.is_Atom:
             return expr
         sym = sp.Symbol(name, positive=True)
         program.append((sym, expr))
@@ -157,17 +162,24 @@ def elimination_program(n: int, edges: list, weight) -> tuple:
     pis = [sp.S.One]
     for k in range(1, n):
         pis.append(define(f"_pi{k}", sp.Add(*[pis[i] * w for i, w in col[k].items()]) / S[k]))
+        if normalize:
+            c = define(f"_c{k}", sp.Add(*pis))
+            pis = [define(f"_p{k}_{i}", x / c) for i, x in enumerate(pis)]
     return program, pis
+
+
+def run_program(program: list, outputs: list, values: dict) -> list:
+    """Evaluate a straight-line program (from :func:`elimination_program`) exactly at ``values`` (symbol -> number)."""
+    env = dict(values)
+    for sym, expr in program:
+        env[sym] = expr.xreplace(env)
+    return [sp.sympify(o).xreplace(env) for o in outputs]
 
 
 def elimination_numerators(n: int, edges: list, weight) -> list:
     """The unnormalized steady state of :func:`elimination_program` as nested sympy expressions (shared DAG);
     proportional to :func:`tree_numerators`."""
-    program, pis = elimination_program(n, edges, weight)
-    value: dict = {}
-    for sym, expr in program:
-        value[sym] = expr.xreplace(value)
-    return [p.xreplace(value) for p in pis]
+    return elimination_program(n, edges, weight, nested=True)[1]
 
 
 def prove_stationary(W: sp.Matrix, numerators, symbols) -> bool:

@@ -71,6 +71,23 @@ def solve_rate_matrix_mpmath(n: int, transitions: list, rates: list, dps: int = 
         return [x[i] for i in range(n)]
 
 
+#: rates below this fraction of the largest rate of a parameter point are raised to it in the compiled closed form
+RATE_FLOOR = 1e-280
+
+
+def _floor_rates(ks: list) -> list:
+    """Raise rates that underflowed (e.g. ``exp(-1e4)``) to ``RATE_FLOOR`` times the point's largest rate.
+
+    In exact arithmetic every rate is positive; in double precision a Fermi factor ``exp(-|x|)`` with
+    ``|x| > 745`` is exactly 0, and a state whose every exit rate underflows would make the elimination divide
+    0/0. Flooring changes each probability by at most ~``RATE_FLOOR`` (far below double-precision resolution
+    of the result); the mpmath backend needs no floor.
+    """
+    kmax = np.max(np.stack(ks), axis=0)
+    floor = RATE_FLOOR * np.where(kmax > 0, kmax, 1.0)
+    return [np.maximum(k, floor) for k in ks]
+
+
 class CompiledModel:
     """Numeric evaluation of a master-equation model, generated from its closed forms.
 
@@ -121,7 +138,9 @@ class CompiledModel:
             if what == "rates":
                 f = sp.lambdify(self.parameters, self._rate_exprs, modules=mods, cse=True)
             elif what == "numerators" and self.steady_method == "elimination":
-                program, pis = elimination_program(self.me.n, sorted(self.me.edges), self.me.edge_weight)
+                program, pis = elimination_program(
+                    self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True
+                )
                 f = sp.lambdify(ks, pis, modules=mods, cse=lambda exprs: (program, pis))
             elif what == "numerators":
                 f = sp.lambdify(ks, list(self.steady.numerators), modules=mods, cse=True)
@@ -176,6 +195,8 @@ class CompiledModel:
         ks = self._rates(vals, shape, backend)
         n = self.me.n
         if method == "closed_form":
+            if backend == "numpy":
+                ks = _floor_rates(ks)
             nums = self._fn("numerators", backend)(*ks)
             Z = sum(nums[1:], nums[0])
             p = [N / Z for N in nums]
