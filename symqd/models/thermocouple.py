@@ -376,7 +376,8 @@ def _assemble(out: dict, mu_R, backend: str) -> dict:
         zero = np.zeros(shape)
 
         def arr(v):
-            return np.array(np.broadcast_to(v, shape), dtype=float)
+            a = np.array(np.broadcast_to(v, shape), dtype=float)
+            return a[()] if shape == () else a  # numpy scalar (np.float64) for a scalar point
 
         mu = np.asarray(mu_R, dtype=float)
     else:
