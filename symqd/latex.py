@@ -157,6 +157,16 @@ _PREAMBLE = r"""\documentclass[10pt]{article}
 """
 
 
+def caption_latex(caption: str) -> str:
+    """A figure caption as LaTeX: captions containing ``$`` are taken as LaTeX already; plain-text captions get
+    their special characters escaped (``J_in`` prints literally instead of breaking the document)."""
+    if "$" in caption or "\\" in caption:
+        return caption
+    for ch in "\\&%#_{}":
+        caption = caption.replace(ch, "\\" + ch)
+    return caption.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+
+
 def assemble_document(generated: Path, parts: Iterable[Mapping]) -> Path:
     """Write ``generated/symqd.tex`` that ``\\input``s every fragment and includes every figure.
 
@@ -172,7 +182,7 @@ def assemble_document(generated: Path, parts: Iterable[Mapping]) -> Path:
         for fig in part.get("figures", []):
             lines.append(
                 "\\begin{figure}[htbp]\\centering\n\\includegraphics[width=0.8\\textwidth]{%s}\n"
-                "\\caption{%s}\n\\end{figure}\n" % (fig["png"], fig.get("caption", ""))
+                "\\caption{%s}\n\\end{figure}\n" % (fig["png"], caption_latex(fig.get("caption", "")))
             )
         lines.append("\\clearpage\n")
     lines.append("\\end{document}\n")
