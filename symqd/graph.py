@@ -121,7 +121,9 @@ def tree_numerators(n: int, edges: list, weight) -> list:
     return nums
 
 
-def elimination_program(n: int, edges: list, weight, *, nested: bool = False, normalize: bool = False) -> tuple:
+def elimination_program(
+    n: int, edges: list, weight, *, nested: bool = False, normalize: bool = False, guard=None
+) -> tuple:
     """State elimination (Grassmann-Taksar-Heyman) as a straight-line program.
 
     Eliminating state ``k`` (from the last down to state 1) replaces every rate ``i -> j`` among the remaining
@@ -136,7 +138,8 @@ def elimination_program(n: int, edges: list, weight, *, nested: bool = False, no
     With ``nested=True`` no intermediate symbols are introduced (``assignments`` is empty and ``pis`` are nested
     expressions sharing subexpressions). With ``normalize=True`` the partial vector ``pi_0..pi_k`` is rescaled to
     unit sum after every back-substitution step (still exact; it keeps floating-point values bounded when rates
-    span hundreds of decades) and the returned ``pis`` sum to one.
+    span hundreds of decades) and the returned ``pis`` sum to one. ``guard`` (a sympy function, identity in exact
+    arithmetic) wraps every exit-rate sum ``S_k``; the numeric layer maps it to a floor against underflow.
     """
     Q: dict = {}
     for i, j in edges:
@@ -153,7 +156,8 @@ def elimination_program(n: int, edges: list, weight, *, nested: bool = False, no
         return sym
 
     for k in range(n - 1, 0, -1):
-        S[k] = define(f"_S{k}", sp.Add(*[Q[(k, j)] for j in range(k) if (k, j) in Q]))
+        exit_sum = sp.Add(*[Q[(k, j)] for j in range(k) if (k, j) in Q])
+        S[k] = define(f"_S{k}", guard(exit_sum) if guard is not None else exit_sum)
         col[k] = {i: Q[(i, k)] for i in range(k) if (i, k) in Q}
         for i in col[k]:
             for j in range(k):

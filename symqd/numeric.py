@@ -71,21 +71,37 @@ def solve_rate_matrix_mpmath(n: int, transitions: list, rates: list, dps: int = 
         return [x[i] for i in range(n)]
 
 
-#: rates below this fraction of the largest rate of a parameter point are raised to it in the compiled closed form
-RATE_FLOOR = 1e-280
+#: smallest exit-rate sum allowed in the compiled elimination (rates are scaled to a maximum of 1 per point)
+EXIT_RATE_FLOOR = 1e-300
 
 
-def _floor_rates(ks: list) -> list:
-    """Raise rates that underflowed (e.g. ``exp(-1e4)``) to ``RATE_FLOOR`` times the point's largest rate.
+class exit_rate_guard(sp.Function):
+    """Identity in exact arithmetic; in the numpy backend ``max(S, EXIT_RATE_FLOOR)``.
 
-    In exact arithmetic every rate is positive; in double precision a Fermi factor ``exp(-|x|)`` with
-    ``|x| > 745`` is exactly 0, and a state whose every exit rate underflows would make the elimination divide
-    0/0. Flooring changes each probability by at most ~``RATE_FLOOR`` (far below double-precision resolution
-    of the result); the mpmath backend needs no floor.
+    In exact arithmetic every exit-rate sum ``S_k`` of the elimination is positive; in double precision a Fermi
+    factor ``exp(-|x|)`` with ``|x| > 745`` is exactly 0, and a state whose every exit rate underflowed would make
+    the elimination divide 0/0. Rates are first scaled to a maximum of 1 per parameter point (the steady state is
+    invariant under a common scale), so the floor sits ~300 decades below the fastest process: it only ever acts
+    where the true value is below double-precision resolution, and exactly-zero couplings stay exactly zero.
     """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return x
+
+
+_GUARD_NUMPY = {"exit_rate_guard": lambda x: np.maximum(x, EXIT_RATE_FLOOR)}
+_GUARD_MPMATH = {"exit_rate_guard": lambda x: x}
+
+
+def _scale_rates(ks: list) -> list:
+    """Divide all rates of each parameter point by the point's largest rate (steady state unchanged)."""
     kmax = np.max(np.stack(ks), axis=0)
-    floor = RATE_FLOOR * np.where(kmax > 0, kmax, 1.0)
-    return [np.maximum(k, floor) for k in ks]
+    kmax = np.where(kmax > 0, kmax, 1.0)
+    return [k / kmax for k in ks]
 
 
 class CompiledModel:
@@ -139,9 +155,10 @@ class CompiledModel:
                 f = sp.lambdify(self.parameters, self._rate_exprs, modules=mods, cse=True)
             elif what == "numerators" and self.steady_method == "elimination":
                 program, pis = elimination_program(
-                    self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True
+                    self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True, guard=exit_rate_guard
                 )
-                f = sp.lambdify(ks, pis, modules=mods, cse=lambda exprs: (program, pis))
+                guard = _GUARD_NUMPY if backend == "numpy" else _GUARD_MPMATH
+                f = sp.lambdify(ks, pis, modules=[guard, *mods], cse=lambda exprs: (program, pis))
             elif what == "numerators":
                 f = sp.lambdify(ks, list(self.steady.numerators), modules=mods, cse=True)
             elif what == "observables":
@@ -195,9 +212,7 @@ class CompiledModel:
         ks = self._rates(vals, shape, backend)
         n = self.me.n
         if method == "closed_form":
-            if backend == "numpy":
-                ks = _floor_rates(ks)
-            nums = self._fn("numerators", backend)(*ks)
+            nums = self._fn("numerators", backend)(*(_scale_rates(ks) if backend == "numpy" else ks))
             Z = sum(nums[1:], nums[0])
             p = [N / Z for N in nums]
         elif backend == "numpy":
