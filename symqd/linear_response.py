@@ -1,0 +1,356 @@
+r"""Linear response of a master-equation model around equilibrium: its Onsager matrix, in closed form.
+
+The problem
+-----------
+A :class:`~symqd.master.MasterEquation` has transitions ``s -> t`` through reservoir ``alpha`` with rates
+``k = gamma f((dE - dN mu_alpha)/T_alpha)``. At the *equilibrium point* every reservoir is at the same ``T`` and
+``mu = 0``. We drive it with small forces relative to a **reference reservoir** ``ref`` (``X = 0`` for it):
+
+    X^mu_alpha = Delta mu_alpha / T,      X^T_alpha = Delta T_alpha / T**2,
+
+and want ``L`` in ``(..., I^N_alpha, J_alpha, ...) = L (..., X^mu_alpha, X^T_alpha, ...)`` (currents positive from the
+reservoir into the system, heat current ``J = I^E - mu I^N``), so that the entropy production is ``X^T L X``.
+
+Derivation (the network / Schnakenberg-Hill form)
+-------------------------------------------------
+1. *Equilibrium.* Each reservoir obeys detailed balance on its own: ``f(x)/f(-x) = e^{-x}`` gives
+   ``k_{s->t}/k_{t->s} = exp(-(E_t - E_s)/T)`` at ``mu = 0``; hence ``p_eq(s) = exp(-E_s/T)/Z`` over the *allowed*
+   states, and every transition pair ``e = (s -> t, alpha)`` (oriented with ``dN = +1``, an electron entering from
+   ``alpha``) carries the same one-way equilibrium flux ``phi_e = k_{s->t} p_eq(s) = k_{t->s} p_eq(t)`` in both
+   directions. (:func:`boltzmann_state`; the tests check it against the matrix-tree form.)
+2. *Linearization.* Write ``p = p_eq (1 + u)``. The net current on edge ``e`` is, to first order,
+
+       j_e = phi_e [ F_e - (u_t - u_s) ],      F_e = delta ln(k_{s->t}/k_{t->s}) = d_e . X,
+
+   with the edge's **drive vector** ``d_e``: ``dN_e = 1`` in the ``X^mu_alpha`` slot and ``dE_e`` in the
+   ``X^T_alpha`` slot of its reservoir (zero for the reference). This is Ohm's law on a resistor network: edge
+   conductance ``phi_e``, electromotive force ``F_e``, node potentials ``u``.
+3. *Steady state.* Kirchhoff's current law at every state, ``B j = 0`` (``B`` the node-edge incidence matrix),
+   fixes ``u``: ``(B Phi B^T) u = B Phi D X`` (a weighted graph Laplacian; ground one node).
+4. *Currents.* ``I^N_alpha = sum_{e in alpha} j_e`` and ``J_alpha = I^E_alpha + O(X^2) = sum_{e in alpha} dE_e j_e``: the
+   current vector is ``D^T j`` with the *same* ``d_e``. Therefore
+
+       L = D^T Phi D - (B Phi D)^T (B Phi B^T)^+ (B Phi D)  =  D^T Phi^{1/2} P Phi^{1/2} D,
+
+   with ``P`` an orthogonal projector (onto the weighted cycle space). ``L`` is **manifestly symmetric** (Onsager
+   reciprocity) and **positive semidefinite**: ``X^T L X = min_u sum_e phi_e (d_e.X - (u_t-u_s))**2
+   = sum_e j_e**2/phi_e`` (the dissipation), a sum of squares. Equivalently, in a cycle basis ``C``,
+   ``L = D^T C (C^T Phi^{-1} C)^{-1} C^T D`` (Schnakenberg / Hill: cycle fluxes driven by cycle affinities).
+
+Energy-only reservoirs (the reduction)
+--------------------------------------
+A reservoir that is the *only* one tunnel-coupled to its dot (paper 1's H and C) cannot carry a steady particle
+current: the dot's occupation changes only through it, so ``I^N_alpha = 0`` identically in every steady state.
+Its ``I^N`` row of ``L`` vanishes, and by reciprocity so does its ``X^mu`` column (physically: ``mu_alpha`` enters the
+rates only as ``eps - mu_alpha`` of that dot, i.e. it shifts a level that no other reservoir sees, which keeps the
+system at equilibrium). Such reservoirs are therefore given only a heat row/column ``(J_alpha, X^T_alpha)``.
+:func:`onsager_matrix` detects them structurally and verifies the vanishing row exactly (``ValueError`` otherwise
+would mean an engine inconsistency). The reference's currents follow from particle and energy conservation.
+
+Reservoirs not listed in ``terminals`` (e.g. a probe) are held at the equilibrium point (``X = 0``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from symqd.fermi import fermi
+
+__all__ = [
+    "Edge",
+    "LinearResponse",
+    "boltzmann_state",
+    "energy_only_reservoirs",
+    "equilibrium_point",
+    "onsager_matrix",
+    "onsager_by_differentiation",
+    "network",
+]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One transition pair ``source -> target`` (``dN = +1``) through ``reservoir``.
+
+    ``flux`` is the symbol of its equilibrium one-way flux ``phi_e`` (``phi_<res>_<source>_<target>``),
+    ``drive`` its drive vector ``d_e`` over the force ordering, ``dE`` the energy it takes from the reservoir.
+    """
+
+    source: tuple
+    target: tuple
+    reservoir: str
+    dE: sp.Expr
+    gamma: sp.Expr
+    rate_in: sp.Symbol
+    rate_out: sp.Symbol
+    flux: sp.Symbol
+    drive: tuple
+
+
+@dataclass(frozen=True)
+class LinearResponse:
+    """Result of :func:`onsager_matrix`.
+
+    Attributes
+    ----------
+    L : sympy.Matrix
+        Onsager matrix in the equilibrium-flux symbols ``phi_e`` (see :attr:`flux_values`); ``physical()`` gives it
+        in the model's parameters at the equilibrium point.
+    current_labels, force_labels : tuple of str
+        e.g. ``("IN_R", "J_R", "J_H", "J_C")`` and ``("Xmu_R", "XT_R", "XT_H", "XT_C")``.
+    edges : tuple of :class:`Edge`
+    flux_values : dict
+        ``phi_e -> gamma_e f(dE_e/T) exp(-E_source/T)/Z`` (physical value at equilibrium).
+    rate_values : dict
+        rate symbol ``k_...`` -> equilibrium rate ``gamma f(+-dE/T)``.
+    T : sympy.Symbol
+        Equilibrium temperature.
+    equilibrium : dict
+        Substitution ``{T_alpha: T, mu_alpha: 0}`` defining the equilibrium point.
+    energy_only : tuple of str
+        Reservoirs reduced to a heat row/column.
+    """
+
+    L: sp.Matrix
+    current_labels: tuple
+    force_labels: tuple
+    edges: tuple
+    flux_values: dict
+    rate_values: dict
+    T: sp.Symbol
+    equilibrium: dict
+    energy_only: tuple
+    reference: str
+    terminals: tuple
+    me: object = field(repr=False, default=None)
+
+    def physical(self) -> sp.Matrix:
+        """``L`` with ``phi_e`` replaced by its physical equilibrium value (Fermi functions and Boltzmann weights)."""
+        return self.L.xreplace(self.flux_values)
+
+    def drive_matrix(self) -> sp.Matrix:
+        """``D`` (edges x forces): row ``e`` is ``d_e``."""
+        return sp.Matrix([list(e.drive) for e in self.edges])
+
+
+def equilibrium_point(me, T=None) -> tuple:
+    """``(T, {T_alpha: T, mu_alpha: 0})`` for every reservoir of ``me`` whose T/mu are symbols."""
+    if T is None:
+        T = sp.Symbol("T", positive=True)
+    sub = {}
+    for r in me.system.reservoirs:
+        for s in r.temperature.free_symbols:
+            sub[s] = T
+        for s in r.mu.free_symbols:
+            sub[s] = sp.S.Zero
+    # a reservoir temperature that is not a bare symbol (e.g. 2*T0) cannot be set to T by substitution
+    for r in me.system.reservoirs:
+        if r.temperature.xreplace(sub) != T:
+            raise ValueError(f"reservoir {r.name!r}: temperature {r.temperature} must be a plain symbol")
+    return T, sub
+
+
+def boltzmann_state(me, T) -> dict:
+    """``state -> exp(-E_s/T)/Z`` over the allowed states (the equilibrium state at ``mu = 0``)."""
+    w = {s: sp.exp(-me.system.energy(s) / T) for s in me.states}
+    Z = sp.Add(*w.values())
+    return {s: v / Z for s, v in w.items()}
+
+
+def energy_only_reservoirs(me) -> tuple:
+    """Reservoirs that are the only ones coupled to their dot (no steady particle current possible)."""
+    by_dot: dict = {}
+    for r in me.system.reservoirs:
+        by_dot.setdefault(r.dot, []).append(r.name)
+    return tuple(r.name for r in me.system.reservoirs if len(by_dot[r.dot]) == 1)
+
+
+def _labels(me, reference, terminals):
+    names = [r.name for r in me.system.reservoirs]
+    if reference not in names:
+        raise ValueError(f"reference: no reservoir named {reference!r}; reservoirs are {names}")
+    if terminals is None:
+        terminals = [n for n in names if n != reference]
+    terminals = tuple(terminals)
+    for t in terminals:
+        if t not in names:
+            raise ValueError(f"terminals: no reservoir named {t!r}; reservoirs are {names}")
+        if t == reference:
+            raise ValueError(f"terminals: the reference reservoir {reference!r} cannot be a terminal")
+    if len(set(terminals)) != len(terminals):
+        raise ValueError(f"terminals: duplicate entries in {terminals}")
+    if not terminals:
+        raise ValueError("terminals: need at least one non-reference reservoir")
+    eonly = energy_only_reservoirs(me)
+    cur, frc, slots = [], [], {}
+    for t in terminals:
+        if t not in eonly:
+            slots[(t, "mu")] = len(frc)
+            cur.append(f"IN_{t}")
+            frc.append(f"Xmu_{t}")
+        slots[(t, "T")] = len(frc)
+        cur.append(f"J_{t}")
+        frc.append(f"XT_{t}")
+    return terminals, eonly, tuple(cur), tuple(frc), slots
+
+
+def _edges(me, T, slots, nforces):
+    rates = {}
+    for t in me.transitions:
+        rates[(t.source, t.target, t.reservoir)] = t
+    p_eq = boltzmann_state(me, T)
+    edges, flux_values, rate_values = [], {}, {}
+    for t in me.transitions:
+        if t.dN != 1:
+            continue
+        back = rates[(t.target, t.source, t.reservoir)]
+        drive = [sp.S.Zero] * nforces
+        if (t.reservoir, "mu") in slots:
+            drive[slots[(t.reservoir, "mu")]] = sp.S.One
+        if (t.reservoir, "T") in slots:
+            drive[slots[(t.reservoir, "T")]] = t.dE
+        lab = f"{''.join(map(str, t.source))}_{''.join(map(str, t.target))}"
+        phi = sp.Symbol(f"phi_{t.reservoir}_{lab}", positive=True)
+        k_in = t.gamma * fermi(t.dE / T)
+        k_out = back.gamma * fermi(-t.dE / T)
+        rate_values[t.symbol] = k_in
+        rate_values[back.symbol] = k_out
+        flux_values[phi] = k_in * p_eq[t.source]
+        edges.append(Edge(t.source, t.target, t.reservoir, t.dE, t.gamma, t.symbol, back.symbol, phi, tuple(drive)))
+    return edges, flux_values, rate_values
+
+
+def network(me, reference: str, terminals=None, *, T=None) -> dict:
+    """The linearized network without solving it: ``edges``, ``flux_values``, ``rate_values``, labels, ``T``."""
+    T, eq = equilibrium_point(me, T)
+    terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
+    edges, flux_values, rate_values = _edges(me, T, slots, len(frc))
+    return dict(edges=tuple(edges), flux_values=flux_values, rate_values=rate_values, current_labels=cur,
+                force_labels=frc, T=T, equilibrium=eq, energy_only=eonly, terminals=terminals)
+
+
+def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = True) -> LinearResponse:
+    """Onsager matrix of ``me`` at equilibrium (all reservoirs at ``T``, ``mu = 0``), in closed form.
+
+    Parameters
+    ----------
+    me : MasterEquation
+    reference : str
+        Reference reservoir (its forces are zero; its currents follow from conservation).
+    terminals : sequence of str, optional
+        Driven reservoirs, in the order of the rows; default all but ``reference``. Each contributes
+        ``(I^N, J)`` rows and ``(X^mu, X^T)`` columns, or only ``(J, X^T)`` if it is energy-only (module docstring).
+    T : sympy.Symbol, optional
+        Equilibrium temperature (default ``Symbol("T", positive=True)``).
+    check : bool
+        Verify exactly that the dropped ``I^N`` rows of energy-only reservoirs vanish.
+
+    Returns
+    -------
+    LinearResponse
+        ``L`` in the equilibrium edge fluxes ``phi_e`` (``.physical()`` for the model's parameters).
+
+    The network form ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (module docstring) is evaluated with the
+    grounded Laplacian ``Lg`` (first state grounded) and simplified entrywise with :func:`sympy.cancel`.
+    """
+    T, eq = equilibrium_point(me, T)
+    terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
+    edges, flux_values, rate_values = _edges(me, T, slots, len(frc))
+    n, m, nf = me.n, len(edges), len(frc)
+    idx = me.index
+    D = sp.Matrix([list(e.drive) for e in edges]) if m else sp.zeros(0, nf)
+    B = sp.zeros(n, m)
+    for k, e in enumerate(edges):
+        B[idx[e.target], k] += 1
+        B[idx[e.source], k] -= 1
+    Phi = sp.diag(*[e.flux for e in edges])
+    BPD = (B * Phi * D)[1:, :]
+    Lg = (B * Phi * B.T)[1:, 1:]
+    U, L = _network_solve(Lg, BPD, D.T * Phi * D)
+    # enforce exact symmetry of the representation (the two triangles are equal rational functions)
+    for i in range(nf):
+        for j in range(i + 1, nf):
+            if check and sp.cancel(L[i, j] - L[j, i]) != 0:
+                raise ArithmeticError(f"network form not symmetric at ({i},{j}); this is a bug")
+            L[j, i] = L[i, j]
+    if check:
+        # the particle current of an energy-only reservoir vanishes identically: sum of its edge currents = 0
+        Ufull = sp.Matrix.vstack(sp.zeros(1, nf), U) if n > 1 else sp.zeros(1, nf)
+        for r in eonly:
+            row = sp.zeros(1, nf)
+            for k, e in enumerate(edges):
+                if e.reservoir != r:
+                    continue
+                jrow = e.flux * (D[k, :] - (Ufull[idx[e.target], :] - Ufull[idx[e.source], :]))
+                row += jrow
+            if any(sp.cancel(x) != 0 for x in row):
+                raise ValueError(f"reservoir {r!r} was classified energy-only but carries a particle current")
+    return LinearResponse(L, cur, frc, tuple(edges), flux_values, rate_values, T, eq, eonly, reference, terminals, me)
+
+
+def _network_solve(Lg, W, DPD):
+    """``U = Lg^{-1} W`` and ``L = DPD - W^T U`` exactly, fraction-free over the polynomial ring of the symbols.
+
+    ``Lg`` is a grounded weighted Laplacian (its determinant is the spanning-tree polynomial); the solve uses
+    :meth:`DomainMatrix.solve_den` (``Lg Unum = den W``) and one polynomial division per entry of ``L``.
+    """
+    from sympy.polys.matrices import DomainMatrix
+
+    nf = DPD.shape[0]
+    if Lg.shape[0] == 0:
+        return sp.zeros(0, nf), DPD
+    gens = sorted(set().union(*(x.free_symbols for x in list(Lg) + list(W) + list(DPD))), key=str)
+    dom = sp.ZZ[tuple(gens)] if gens else sp.ZZ
+    A = DomainMatrix.from_Matrix(Lg).convert_to(dom)
+    b = DomainMatrix.from_Matrix(W).convert_to(dom)
+    Unum, den = A.solve_den(b)
+    Wd = b
+    num = DomainMatrix.from_Matrix(DPD).convert_to(dom) * den - Wd.transpose() * Unum
+    K = dom.get_field()
+    den_e = dom.to_sympy(den)
+    L = sp.zeros(nf, nf)
+    for i in range(nf):
+        for j in range(nf):
+            q = K.convert_from(num[i, j].element, dom) / K.convert_from(den, dom)
+            L[i, j] = sp.factor(K.to_sympy(q))
+    U = Unum.to_Matrix() / den_e
+    return U, L
+
+
+def onsager_by_differentiation(me, currents_closed, reference: str, terminals=None, *, T=None) -> sp.Matrix:
+    """Independent route: ``L_ij = dJ_i/dX_j`` of the closed-form (matrix-tree) currents at equilibrium.
+
+    ``currents_closed`` maps ``"IN_<res>"`` / ``"IE_<res>"`` to closed-form expressions in the rate symbols
+    ``k_<res>_<from>_<to>`` (e.g. ``SymbolicThermocouple.current(name, "rates")``). Uses the chain rule through the
+    rates: ``dk/dX = gamma f'(x) dx/dX`` with ``x = (dE - dN mu)/T_res``, i.e. ``dx/dX^mu = -dN``, ``dx/dX^T = -dE``;
+    ``f' = -f(1-f)``. Returns the matrix in the ``fermi``/Boltzmann representation at the equilibrium point
+    (``rate_values`` substituted after differentiation), in the ordering of :func:`onsager_matrix`.
+    Heat and energy currents agree to first order (``mu I^N`` is second order).
+    """
+    T, eq = equilibrium_point(me, T)
+    terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
+    _, _, rate_values = _edges(me, T, slots, len(frc))
+    dk = {}
+    for t in me.transitions:
+        fx = fermi(t.dE / T)
+        deriv = -t.gamma * fx * (1 - fx)  # d k / d x
+        v = [sp.S.Zero] * len(frc)
+        if (t.reservoir, "mu") in slots:
+            v[slots[(t.reservoir, "mu")]] = deriv * (-t.dN)
+        if (t.reservoir, "T") in slots:
+            v[slots[(t.reservoir, "T")]] = deriv * (-t.dE)
+        dk[t.symbol] = v
+    out = sp.zeros(len(cur), len(frc))
+    for i, lab in enumerate(cur):
+        name = lab if lab.startswith("IN_") else "IE_" + lab[2:]
+        expr = currents_closed[name]
+        for k, v in dk.items():
+            if all(c == 0 for c in v):
+                continue
+            g = sp.diff(expr, k).xreplace(rate_values)
+            for j in range(len(frc)):
+                if v[j] != 0:
+                    out[i, j] += g * v[j]
+    return out
