@@ -700,3 +700,4 @@ def power_curve(params: Mapping | None, T_C, *, probe: str = "self_consistent", 
         res["eta_Carnot"] = 1.0 - np.asarray(r["T_0"], dtype=float) / T_M
         res["carnot_bound"] = res["eta_Carnot"] * res["J_in"]
     return res
+from symqd.models.thermocouple_bridge import onsager_matrix  # noqa: E402,F401
