@@ -323,3 +323,56 @@ def embed_for_onsager(L4, eps=None):
     for k in (2, 4):
         L6[..., k, k] = eps
     return L6
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# device physics through symqd.onsager (paper 2 algebra)
+# ------------------------------------------------------------------------------------------------------------------
+def device_quantities(L4, T, XT, e=1) -> dict:
+    """Paper-2 quantities of the thermocouple from its 4x4 matrix ``L4`` (numpy) via :mod:`symqd.onsager`.
+
+    ``XT = (X^T_R, X^T_H, X^T_C)``. Returns ``S_R`` (thermopowers ``S_{R,a}`` of lead R, ``a = R, H, C``), ``G_RR``,
+    ``K`` (3x3 thermal conductance at ``I^N_R = 0``), ``W_max``, ``Xmu_opt``, heat currents at maximum power
+    ``J_at_Wmax = (J_R, J_H, J_C)``, and ``eta_C_multi`` (linear-response multi-terminal Carnot efficiency of that
+    heat-flow configuration, ``T X^T.J / sum_+ J``) and ``eta_Wmax`` (``W_max / sum_+ J``).
+    """
+    from symqd import onsager as ons
+
+    L6 = embed_for_onsager(np.asarray(L4, dtype=float))
+    XT = np.asarray(XT, dtype=float)
+    S = ons.thermopower(L6, T, e)
+    G = ons.conductance(L6, T, e)
+    K = ons.thermal_conductance(L6, T)
+    W, Xmu = ons.max_power(L6, T, XT)
+    JQ = np.asarray(ons.heat_currents_at_max_power(L6, XT), dtype=float).reshape(-1)
+    pos = JQ[JQ > 0].sum()
+    return {
+        "S_R": np.asarray(S)[0, :],
+        "G_RR": float(np.asarray(G)[0, 0]),
+        "K": np.asarray(K),
+        "W_max": float(W),
+        "Xmu_opt": float(np.asarray(Xmu).reshape(-1)[0]),
+        "J_at_Wmax": JQ,
+        "eta_Wmax": float(W) / pos if pos > 0 else float("nan"),
+        "eta_C_multi": float(T * XT @ JQ) / pos if pos > 0 else float("nan"),
+    }
+
+
+def power_at_zero_heat_input(params) -> float:
+    """Linear-response maximum power on the ray ``J_in = J_H + J_C = 0`` (at maximum power), ``X^T_R = 0``,
+    normalised to ``X^T_H = 1`` (the power is ``W * (X^T_H)**2``). Zero iff the particle row is parallel to the
+    ``J_in`` row, e.g. for ``Lambda_H/U_MH = Lambda_C/U_MC`` (``U_HC -> oo``)."""
+    L = onsager_matrix(params)
+    T = float(tcm_resolve(params)["T_0"])
+    v = L[0, 1:]
+    LTT = L[1:, 1:]
+    Mx = np.outer(v, v) / L[0, 0]
+    A = (LTT - Mx / 2)[1] + (LTT - Mx / 2)[2]  # J_in row at max power, columns (T_R, T_H, T_C)
+    xT = np.array([0.0, 1.0, -A[1] / A[2]])
+    return float(T / 4 * xT @ Mx @ xT)
+
+
+def tcm_resolve(params):
+    from symqd.models.thermocouple import resolve_parameters
+
+    return resolve_parameters(params)
