@@ -344,7 +344,9 @@ def device_quantities(L4, T, XT, e=1) -> dict:
     G = ons.conductance(L6, T, e)
     K = ons.thermal_conductance(L6, T)
     W, Xmu = ons.max_power(L6, T, XT)
-    JQ = np.asarray(ons.heat_currents_at_max_power(L6, XT), dtype=float).reshape(-1)
+    L4 = np.asarray(L4, dtype=float)
+    Mm = np.outer(L4[0, 1:], L4[0, 1:]) / L4[0, 0]  # = symqd.onsager.m_matrix restricted to the T block
+    JQ = (L4[1:, 1:] - Mm / 2) @ XT  # heat currents (J_R, J_H, J_C) at maximum power
     pos = JQ[JQ > 0].sum()
     return {
         "S_R": np.asarray(S)[0, :],
