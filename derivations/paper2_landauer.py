@@ -136,7 +136,6 @@ def figures(ctx):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    captions = {}
     # ---- (1) Carnot efficiency density map ------------------------------------------------------------------------
     L = _single_dot_L(GAMMA, GAMMA, GAMMA)
     n = 241
@@ -146,7 +145,6 @@ def figures(ctx):
     Lb = np.broadcast_to(L, D1.shape + (4, 4))
     with np.errstate(invalid="ignore", divide="ignore"):
         etaC = onsager.carnot_efficiency(Lb, T0, XT)
-    JQ = onsager.heat_currents_at_max_power(Lb, XT)
     fig, ax = plt.subplots(figsize=(5.6, 4.6))
     im = ax.pcolormesh(D1 / T0, D2 / T0, etaC, shading="auto", cmap="viridis")
     fig.colorbar(im, ax=ax, label=r"$\eta_C$ at $W_{\max}$")

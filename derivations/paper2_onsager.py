@@ -63,7 +63,7 @@ def run(ctx):
             r"$X^\mu_i=\Delta\mu_i/T$, $X^T_i=\Delta T_i/T^2$, $\Delta\equiv L_{11}L_{33}-L_{13}^2$. "
             r"Solving the constrained definitions of the paper gives (all derived by \texttt{symqd.onsager}):",
             align([(f"S_{{{i+1}{j+1}}}", short(S[i, j])) for i in range(2) for j in range(2)]),
-            align([("G", tex(G)), (f"K_{{11}}", short(K[0, 0])), ("K_{12}=K_{21}", short(K[0, 1])),
+            align([("G", tex(G)), ("K_{11}", short(K[0, 0])), ("K_{12}=K_{21}", short(K[0, 1])),
                    ("K_{22}", short(K[1, 1]))]),
             r"and the Onsager--Kelvin relation $\Pi=\frac1e L_{T\mu}L_{\mu\mu}^{-1}=T\,S^{\mathsf T}$ holds identically. "
             r"Two-terminal limit (all reservoir-2 elements $\propto\epsilon\to0$): ",

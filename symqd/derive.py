@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import sys
 import time
 import traceback
 from dataclasses import dataclass, field

@@ -2,7 +2,6 @@
 
 import random
 
-import numpy as np
 import pytest
 import sympy as sp
 
@@ -17,7 +16,7 @@ from symqd.graph import (
     steady_state,
 )
 from symqd.master import MasterEquation
-from symqd.system import Dot, Reservoir, System
+from symqd.system import Reservoir, System
 
 
 def two_dots():
