@@ -180,14 +180,7 @@ def figures(ctx):
     dmu1, dmu2, S2t = _fixed_potentials()
     r = np.linspace(0, 2, 201)
     res = _sweep(GAMMA, r * GAMMA, GAMMA, _eta_W(dmu1, dmu2))
-    fig, axs = plt.subplots(1, 2, figsize=(9, 3.4))
-    axs[0].plot(r, res[:, 0])
-    axs[0].set_ylabel(r"$\eta/\eta_C$")
-    axs[1].plot(r, res[:, 1])
-    axs[1].set_ylabel(r"$W$")
-    for a in axs:
-        a.set_xlabel(r"$\gamma_2/\gamma$")
-    fig.tight_layout()
+    fig = _efficiency_power_panels(plt, r, res, r"$\eta/\eta_C$", r"$W$")
     i_eta, i_W = res[:, 0].argmax(), res[:, 1].argmax()
     ctx.record("fixed-bias sweep: gamma2/gamma at max eta", float(r[i_eta]))
     ctx.record("fixed-bias sweep: gamma2/gamma at max W", float(r[i_W]))
@@ -203,14 +196,7 @@ def figures(ctx):
 
     # ---- (3) eta(W_max)/eta_C and W_max vs gamma_2/gamma ----------------------------------------------------------
     res = _sweep(GAMMA, r * GAMMA, GAMMA, _at_max_power)
-    fig, axs = plt.subplots(1, 2, figsize=(9, 3.4))
-    axs[0].plot(r, res[:, 0])
-    axs[0].set_ylabel(r"$\eta(W_{\max})/\eta_C$")
-    axs[1].plot(r, res[:, 1])
-    axs[1].set_ylabel(r"$W_{\max}$")
-    for a in axs:
-        a.set_xlabel(r"$\gamma_2/\gamma$")
-    fig.tight_layout()
+    fig = _efficiency_power_panels(plt, r, res, r"$\eta(W_{\max})/\eta_C$", r"$W_{\max}$")
     upto = r <= 1.5
     ctx.check("at max power: W_max increases (gamma_2/gamma <= 1.5), eta(W_max) decreases with gamma_2",
               bool(np.all(np.diff(res[upto, 1]) > 0) and np.all(np.diff(res[:, 0]) < 0)),
@@ -341,6 +327,17 @@ def regression(ctx):
     ctx.check("double dot: L equals derivative of nonlinear LB currents", err < 1e-7, rel_err=err)
     S = onsager.thermopower(L, 1.0)
     ctx.record("P2-9 gamma_2=0.1: e T S_12, e T S_21", [float(S[0, 1]), float(S[1, 0])])
+
+
+def _efficiency_power_panels(plt, r, res, eta_label, power_label):
+    """Two panels vs gamma_2/gamma: efficiency ``res[:, 0]`` (left) and power ``res[:, 1]`` (right)."""
+    fig, axs = plt.subplots(1, 2, figsize=(9, 3.4))
+    for a, col, label in ((axs[0], 0, eta_label), (axs[1], 1, power_label)):
+        a.plot(r, res[:, col])
+        a.set_ylabel(label)
+        a.set_xlabel(r"$\gamma_2/\gamma$")
+    fig.tight_layout()
+    return fig
 
 
 def run(ctx):
