@@ -1,3 +1,6 @@
+"""``python -m symqd``: the same command as ``symqd`` (see :mod:`symqd.cli`)."""
+
 from symqd.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,6 +1,7 @@
 """The derive pipeline, the CLI and the LaTeX output."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+import symqd.derive
 from symqd.cli import main
-from symqd.derive import run_derivations
+from symqd.derive import discover, run_derivations
 from symqd.latex import assemble_document, compile_pdf, symbol_latex, tex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +40,10 @@ def run(ctx):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
+    """A folder outside any checkout, with its own derivation scripts standing in for the shipped ones."""
     (tmp_path / "derivations").mkdir()
     (tmp_path / "derivations" / "a_good.py").write_text(GOOD)
+    monkeypatch.setattr(symqd.derive, "derivations_dir", lambda: tmp_path / "derivations")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -74,12 +78,17 @@ def test_running_one_derivation_keeps_the_others_in_the_report(project):
 
 def test_unknown_derivation_name_is_an_error(project, capsys):
     assert main(["derive", "nope"]) == 2
-    assert "unknown derivation" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "['nope'] unknown; available: a_good" in err
+    assert not (project / "generated").exists()
 
 
-def test_python_dash_m_symqd_lists_derivations(project):
-    out = subprocess.run([sys.executable, "-m", "symqd", "list"], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["a_good"]
+def test_python_dash_m_symqd_lists_the_shipped_derivations_from_any_directory(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-m", "symqd", "list"], capture_output=True, text=True, check=True,
+                         cwd=tmp_path, env=env)
+    assert [line.split()[0] for line in out.stdout.splitlines()] == list(discover())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_symbol_names_print_as_in_the_papers():
