@@ -39,7 +39,7 @@ import numpy as np
 import sympy as sp
 
 from symqd import landauer
-from symqd.params import check_nonnegative, check_positive
+from symqd.params import check_finite, check_nonnegative, check_positive
 
 __all__ = [
     "trigamma",
@@ -53,6 +53,7 @@ __all__ = [
     "double_dot_transmission",
     "double_dot_levels",
     "double_dot_onsager",
+    "rational_onsager_moments",
 ]
 
 H_DEFAULT = 2 * math.pi
@@ -67,15 +68,26 @@ _BERNOULLI = [sp.bernoulli(2 * k) for k in range(1, 9)]
 
 def trigamma(w):
     r"""``psi'(w)`` for complex numpy arrays with ``Re w > 0``: shift ``w -> w + 16`` by the recurrence
-    ``psi'(w) = psi'(w+1) + 1/w^2``, then the asymptotic (Bernoulli) series to order ``w^-17`` (~1e-17 relative)."""
+    ``psi'(w) = psi'(w+1) + 1/w^2``, then the asymptotic (Bernoulli) series to order ``w^-17`` (~1e-17 relative).
+
+    Written in powers of ``u = 1/w`` so that it neither overflows nor divides inf by inf for ``|w|`` up to the
+    float range (``psi'(w) -> 1/w``).
+
+    Examples
+    --------
+    >>> abs(trigamma(1.0) - 3.14159265358979**2 / 6) < 1e-14
+    True
+    """
     w = np.asarray(w, dtype=complex)
     acc = np.zeros_like(w)
     for k in range(_SHIFT):
-        acc += 1.0 / (w + k) ** 2
-    x = w + _SHIFT
-    series = 1.0 / x + 0.5 / x**2
-    for k, b in enumerate(_BERNOULLI, start=1):
-        series += float(b) / x ** (2 * k + 1)
+        acc += (1.0 / (w + k)) ** 2
+    u = 1.0 / (w + _SHIFT)
+    u2 = u * u
+    series = np.zeros_like(w)
+    for b in reversed(_BERNOULLI):  # Horner in u^2: sum_k B_2k u^(2k+1)
+        series = (series + float(b)) * u2
+    series = u * (1.0 + 0.5 * u + series)
     return acc + series
 
 
@@ -141,12 +153,17 @@ def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=None, backend: str = "nu
 
 
 def single_dot_transmission(g1, g2, g3, Ed):
-    """Callable ``E -> tau (3x3)`` of Eq. (eq:t_cd): ``tau_ij = g_i g_j / ((E - Ed)^2 + (g1+g2+g3)^2/4)``."""
+    """Callable ``E -> tau`` of Eq. (eq:t_cd): ``tau_ij = g_i g_j / ((E - Ed)^2 + (g1+g2+g3)^2/4)``.
+
+    ``E`` scalar gives a ``(3, 3)`` array, an array ``E`` gives ``E.shape + (3, 3)`` (diagonal unused).
+    """
     g = np.array([g1, g2, g3], dtype=float)
     width = g.sum()
+    gg = np.outer(g, g)
 
     def tau(E):
-        return np.outer(g, g) / ((E - Ed) ** 2 + width**2 / 4)
+        E = np.asarray(E, dtype=float)
+        return gg / ((E - Ed) ** 2 + width**2 / 4)[..., None, None]
 
     return tau
 
@@ -177,24 +194,100 @@ def single_dot_onsager_symbolic(g1=None, g2=None, g3=None):
 
 
 def single_dot_onsager(g1, g2, g3, Ed, T=1, mu=0, *, h=H_DEFAULT, method: str = "closed_form"):
-    r"""Single-dot three-terminal Onsager matrix (Eq. eq:l_ij_2b), numpy ``(..., 4, 4)``.
+    r"""Single-dot three-terminal Onsager matrix, paper 2 Eq. (eq:l_ij_2b) (with Eq. eq:t_cd), numpy ``(..., 4, 4)``.
 
-    ``method="closed_form"`` uses the polygamma ``I_n`` (vectorised over broadcast arrays of the arguments);
-    ``"quadrature"`` integrates the transmission with :func:`symqd.landauer.onsager_matrix` (scalars only).
-    Couplings ``g_i >= 0`` with ``g1 + g2 + g3 > 0``; ``T > 0``; energies in the same units as ``T`` (k_B = 1).
+    ``L = A (x) [[I_0, I_1], [I_1, I_2]]`` with ``<eps^k>_ij = gamma_i gamma_j I_k``. ``method="closed_form"``
+    evaluates the polygamma ``I_n`` of the module docstring through the pole/residue engine
+    :func:`rational_onsager_moments` (rescaled, with an error bound per point and an mpmath fallback where float
+    arithmetic would lose accuracy), vectorised over broadcast arrays; ``"quadrature"`` integrates on
+    Gauss-Legendre panels refined around the resonance and raises ``RuntimeError`` if unconverged.
+
+    Parameters
+    ----------
+    g1, g2, g3 : float or array
+        Couplings ``gamma_i >= 0`` with ``g1 + g2 + g3 > 0``.
+    Ed, mu : float or array
+        Level and reference chemical potential (finite).
+    T : float or array
+        ``k_B T``, ``0 < T < inf``.
+    h : float
+        Planck's constant (default ``2 pi``; ``h=1`` gives the "T/h = 1" numbers of table 3.14, P2-10).
+    method : {"closed_form", "quadrature"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``broadcast shape + (4, 4)``, positive semidefinite.
+
+    Examples
+    --------
+    >>> from symqd import onsager
+    >>> L = single_dot_onsager(0.1, 0.1, 0.1, 2.0)
+    >>> round(float(onsager.figure_of_merit(L, [0.01, 0.0])), 5)   # P2-10: ZT = 8.2990871
+    8.29909
     """
-    for name, val in (("g1", g1), ("g2", g2), ("g3", g3)):
-        check_nonnegative(name, val)
-    check_positive("g1 + g2 + g3", np.asarray(g1, float) + np.asarray(g2, float) + np.asarray(g3, float))
-    check_positive("T", T)
+    _check_model_inputs(dict(g1=g1, g2=g2, g3=g3), dict(Ed=Ed), T, mu, h)
+    check_positive("g1 + g2 + g3", np.asarray(g1, float) + np.asarray(g2, float) + np.asarray(g3, float),
+                   "must be > 0 (the level must couple to some lead)")
     if method == "quadrature":
-        return landauer.onsager_matrix(single_dot_transmission(g1, g2, g3, Ed), 3, mu, T, h=h, points=[Ed])
+        return _quadrature_onsager("single", (g1, g2, g3, Ed), T, mu, h)
     if method != "closed_form":
         raise ValueError(f"method must be 'closed_form' or 'quadrature', got {method!r}")
-    width = np.asarray(g1, float) + np.asarray(g2, float) + np.asarray(g3, float)
-    I = lorentzian_integrals(Ed, width, T, mu, h=h)
-    P = _coupling_products(g1, g2, g3)
-    return landauer.onsager_from_moments([P * np.asarray(Ik)[..., None, None] for Ik in I])
+    return rational_onsager_moments("single", (g1, g2, g3, Ed), T, mu, h=h)[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# input validation shared by both models
+# ---------------------------------------------------------------------------------------------------------------
+def _check_model_inputs(couplings, energies, T, mu, h, positive=()):
+    """ValueError naming the parameter and the rule: couplings finite and >= 0 (``positive`` ones > 0), energies
+    and ``mu`` finite, ``0 < T < inf``, ``0 < h < inf``, all broadcastable. Strings are refused (never parsed)."""
+    for name, val in {**couplings, **energies, "T": T, "mu": mu, "h": h}.items():
+        if isinstance(val, (str, bytes)) or (isinstance(val, np.ndarray) and val.dtype.kind in "USO"):
+            raise ValueError(f"parameter {name!r} must be a real number or array of real numbers, got {val!r}")
+        check_finite(name, val)
+        if np.iscomplexobj(np.asarray(val)):
+            raise ValueError(f"parameter {name!r} must be real, got {val!r}")
+    for name, val in couplings.items():
+        check_nonnegative(name, val, "must be >= 0 (a coupling rate)")
+    for name in positive:
+        check_positive(name, couplings[name], "must be > 0 (the dot must couple to its lead)")
+    check_positive("T", T, "must be > 0 (a temperature)")
+    check_positive("h", h, "must be > 0 (Planck's constant in the chosen units)")
+    try:
+        np.broadcast_shapes(*[np.shape(v) for v in (*couplings.values(), *energies.values(), T, mu)])
+    except ValueError:
+        raise ValueError("parameters " + ", ".join(map(repr, [*couplings, *energies, "T", "mu"]))
+                         + " must broadcast together, got shapes "
+                         + str([np.shape(v) for v in (*couplings.values(), *energies.values(), T, mu)])) from None
+    if np.ndim(h):
+        raise ValueError(f"parameter 'h' must be a scalar, got shape {np.shape(h)}")
+
+
+def _resonances(model, p, mu):
+    """``(position, half-width)`` of each pole (energies relative to ``mu``), in float."""
+    if model == "single":
+        g1, g2, g3, ed = p
+        return [(ed - mu, (g1 + g2 + g3) / 2)]
+    with mpmath.workdps(30):
+        vals = [mpmath.mpf(float(x)) for x in p]
+        vals[3], vals[4] = vals[3] - mpmath.mpf(float(mu)), vals[4] - mpmath.mpf(float(mu))
+        poles, *_ = _poles_and_numerators("double", vals, _MpOps(), min_split=mpmath.mpf(0))
+        return [(float(mpmath.re(lam)), float(-mpmath.im(lam))) for lam, _ in poles]
+
+
+def _quadrature_onsager(model, params, T, mu, h, rtol=1e-10):
+    """Onsager matrix by Gauss-Legendre panels refined geometrically around each resonance (scalars or arrays,
+    looped); ``RuntimeError`` when the two panel rules disagree beyond ``rtol``."""
+    arrs = np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in (*params, T, mu)])
+    out = np.zeros(arrs[0].shape + (4, 4))
+    for idx in np.ndindex(arrs[0].shape):
+        *p, T0, mu0 = (float(a[idx]) for a in arrs)
+        tau = single_dot_transmission(*p) if model == "single" else double_dot_transmission(*p)
+        res = [(e + mu0, g) for e, g in _resonances(model, p, mu0)]
+        moments = landauer.panel_moments(tau, 3, mu0, T0, h=h, resonances=res, rtol=rtol)
+        out[idx] = landauer.onsager_from_moments(moments)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -252,12 +345,24 @@ def _double_dot_lambdified():
 
 
 def double_dot_transmission(g1, g2, g3, EL, ER, t):
-    """Callable ``E -> tau (3x3)`` lambdified from :func:`double_dot_transmissions_symbolic`."""
-    f = _double_dot_lambdified()
+    """Callable ``E -> tau`` of :func:`double_dot_transmissions_symbolic` (``E`` scalar: ``(3, 3)``; array:
+    ``E.shape + (3, 3)``).
+
+    Evaluated in factored form ``tau_ij = N_ij(E) / |(E - lambda_+)(E - lambda_-)|^2`` with the poles of
+    :func:`rational_onsager_moments` (accurate widths), not from the expanded quartic ``|D(E)|^2``, which loses
+    all digits near a narrow resonance (``|D|^2 ~ width^2`` from ``O(1)`` coefficients).
+    """
+    p = [float(x) for x in (g1, g2, g3, EL, ER, t)]
+    poles, nums, _, _ = _poles_and_numerators("double", p, _NumpyOps())
+    (lp, _), (lm, _) = poles
 
     def tau(E):
-        t12, t13, t23 = f(E, g1, g2, g3, EL, ER, t)
-        return np.array([[0.0, t12, t13], [t12, 0.0, t23], [t13, t23, 0.0]], dtype=float)
+        E = np.asarray(E, dtype=float)
+        den = np.abs((E - lp) * (E - lm)) ** 2
+        out = np.zeros(E.shape + (3, 3))
+        for (i, j), num in nums.items():
+            out[..., i, j] = out[..., j, i] = np.real(num(E)[0]) / den
+        return out
 
     return tau
 
@@ -268,16 +373,294 @@ def double_dot_levels(EL, ER, t):
     return c - r, c + r
 
 
-def double_dot_onsager(g1, g2, g3, EL, ER, t, T=1, mu=0, *, h=H_DEFAULT):
-    r"""Double-dot three-terminal Onsager matrix (numpy 4x4) by quadrature of the Fisher-Lee transmissions.
+def double_dot_onsager(g1, g2, g3, EL, ER, t, T=1, mu=0, *, h=H_DEFAULT, method: str = "closed_form"):
+    r"""Double-dot three-terminal Onsager matrix, paper 2 Sec. 6 (Fig. 9 device), numpy ``(..., 4, 4)``.
 
-    Couplings ``g_i >= 0`` (``g1, g3 > 0``), ``T > 0``; the resonances (:func:`double_dot_levels`) are passed to the
-    integrator as break points.
+    The transmissions of the serial double dot (:func:`double_dot_transmissions_symbolic`; the seed's Sec. 3.13
+    formulas) are rational in ``E``: ``tau_ij = N_ij(E) / |D(E)|^2`` with ``D(E) = (E - lambda_+)(E - lambda_-)``,
+    ``lambda_pm`` the (lower half-plane) eigenvalues of ``H - i Gamma/2``. The Onsager moments of Eqs. (curr1),
+    (curr2) linearised (App. app:scattering, Eq. eq:l_ij_2b for the single dot) are therefore sums over the four
+    poles ``lambda_pm, lambda_pm^*`` of the residues times ``G(z) = int dE (-f'(E))/(E - z)`` (complex trigamma),
+    see :func:`rational_onsager_moments`. This closed form is the default; points where the float evaluation would
+    lose accuracy (narrow resonances far from ``mu``, near-degenerate poles, extreme ``T``/energy ratios) are
+    recomputed from the same formula in ``mpmath`` at the precision they need, so the result is accurate to about
+    ``1e-13`` relative (``1e-13 * sqrt(L_ii L_jj)`` for an entry) and positive semidefinite.
+
+    Parameters
+    ----------
+    g1, g2, g3 : float or array
+        Wide-band couplings of dot L to lead 1, both dots to lead 2, dot R to lead 3; ``g_i >= 0``, ``g1, g3 > 0``.
+    EL, ER, t : float or array
+        Dot levels and hopping (``H = E_L n_L + E_R n_R - t (d_L^+ d_R + h.c.)``); finite.
+    T : float or array
+        Reference temperature ``k_B T > 0`` (finite).
+    mu : float or array
+        Reference chemical potential (finite).
+    h : float
+        Planck's constant in the units used (default ``2 pi``, i.e. ``hbar = 1``); ``h > 0``.
+    method : {"closed_form", "quadrature"}
+        ``"quadrature"`` integrates the transmissions numerically on Gauss-Legendre panels refined around the
+        resonances (:func:`symqd.landauer.panel_moments`) and raises ``RuntimeError`` if it has not converged.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``L`` of shape ``broadcast shape + (4, 4)``, ordering ``(J_1, J^Q_1, J_2, J^Q_2)`` of :mod:`symqd.onsager`.
+
+    Raises
+    ------
+    ValueError
+        A parameter is NaN/inf or breaks its rule (named in the message), or ``L`` is not representable in float64.
+
+    Examples
+    --------
+    >>> L = double_dot_onsager(0.2, 0.1, 0.2, 2.0, 3.0, 0.5)
+    >>> from symqd import onsager
+    >>> round(float(onsager.thermopower(L, 1.0)[0, 1]), 3)   # paper 2, P2-9 (gamma_2 = 0.1): e T S_12
+    0.346
     """
-    for name, val in (("g1", g1), ("g2", g2), ("g3", g3)):
-        check_nonnegative(name, val)
-    check_positive("g1", g1)
-    check_positive("g3", g3)
-    check_positive("T", T)
-    tau = double_dot_transmission(g1, g2, g3, EL, ER, t)
-    return landauer.onsager_matrix(tau, 3, mu, T, h=h, points=list(double_dot_levels(EL, ER, t)))
+    _check_model_inputs(dict(g1=g1, g2=g2, g3=g3), dict(EL=EL, ER=ER, t=t), T, mu, h, positive=("g1", "g3"))
+    if method == "quadrature":
+        return _quadrature_onsager("double", (g1, g2, g3, EL, ER, t), T, mu, h)
+    if method != "closed_form":
+        raise ValueError(f"method must be 'closed_form' or 'quadrature', got {method!r}")
+    return rational_onsager_moments("double", (g1, g2, g3, EL, ER, t), T, mu, h=h)[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# closed form for rational transmissions: partial fractions over the poles + complex trigamma
+# ---------------------------------------------------------------------------------------------------------------
+_PAIRS = ((0, 1), (0, 2), (1, 2))
+#: relative accuracy promised by the closed form (the float path hands over to mpmath beyond this)
+CLOSED_FORM_RTOL = 1e-13
+#: highest mpmath precision tried before refusing
+MAX_DPS = 2000
+
+
+class _NumpyOps:
+    sqrt = staticmethod(np.sqrt)
+    conj = staticmethod(np.conj)
+    re = staticmethod(np.real)
+    im = staticmethod(np.imag)
+    abs = staticmethod(np.abs)
+    where = staticmethod(np.where)
+    eps = np.finfo(float).eps
+
+    @staticmethod
+    def trigamma(w):
+        return trigamma(w)
+
+    @staticmethod
+    def pi():
+        return np.pi
+
+
+class _MpOps:
+    sqrt = staticmethod(mpmath.sqrt)
+    conj = staticmethod(mpmath.conj)
+    re = staticmethod(mpmath.re)
+    im = staticmethod(mpmath.im)
+
+    @staticmethod
+    def abs(x):
+        return abs(x)
+
+    @staticmethod
+    def where(c, x, y):
+        return x if c else y
+
+    @staticmethod
+    def trigamma(w):
+        return mpmath.psi(1, w)
+
+    @staticmethod
+    def pi():
+        return +mpmath.pi
+
+    @property
+    def eps(self):
+        return mpmath.mpf(2) ** (-mpmath.mp.prec)
+
+
+def _poles_and_numerators(model, p, ops, min_split=None):
+    """Lower half-plane poles ``lambda`` (accurate imaginary parts), ``Q'(lambda)`` with ``Q = |D|^2``, and for
+    each pair ``(i, j)`` a function ``E -> (N_ij(E), bound)`` (``bound >= |N_ij|`` term by term, for the
+    error estimate). Energies are measured from ``mu``. Returns also a relative-error factor for ``Q'``."""
+    if model == "single":
+        g1, g2, g3, ed = p
+        gs = (g1, g2, g3)
+        lam = ed - 1j * (g1 + g2 + g3) / 2
+        qprime = 2j * ops.im(lam)          # (lam - lam^*)
+        nums = {pq: (lambda E, c=gs[pq[0]] * gs[pq[1]]: (c + 0 * E, ops.abs(c) + 0 * ops.abs(E))) for pq in _PAIRS}
+        consts = {pq: gs[pq[0]] * gs[pq[1]] for pq in _PAIRS}
+        return [(lam, qprime)], nums, consts, 1.0
+    g1, g2, g3, eL, eR, t = p
+    a, b = (g1 + g2) / 2, (g2 + g3) / 2
+    d = (eL - eR) / 2 - 1j * (a - b) / 2
+    c = (eL + eR) / 2 - 1j * (a + b) / 2
+    s2 = d * d + t * t
+    s = ops.sqrt(s2)
+    # relative error of s from the cancellation in d^2 + t^2 (near an exceptional point of H - i Gamma/2)
+    s_cond = (ops.abs(d) ** 2 + t * t) / ops.abs(s2) if min_split is None else 1.0
+    if min_split is not None and ops.abs(s) < min_split:   # confluent poles: split them symmetrically (O(s^2))
+        s = mpmath.mpc(min_split, 0)
+    poles = []
+    for sig in (1, -1):
+        lam = c + sig * s
+        u1, u2 = sig * s - d, sig * s + d      # right eigenvector (t, u1) or (u2, t): take the larger one
+        big1 = ops.abs(u1) >= ops.abs(u2)
+        n1 = ops.where(big1, t * t, ops.abs(u2) ** 2)
+        n2 = ops.where(big1, ops.abs(u1) ** 2, t * t)
+        # Im lambda = -<psi|Gamma/2|psi>/<psi|psi>: a sum of positive terms (accurate however narrow the level)
+        im = -(a * n1 + b * n2) / (n1 + n2)
+        poles.append(ops.re(lam) + 1j * im)
+    lp, lm = poles
+    two_s = 2 * s
+    cross = 2 * ops.re(s) + 1j * (ops.im(lp) + ops.im(lm))   # lam_+ - lam_-^*
+    qp = two_s * (2j * ops.im(lp)) * cross
+    qm = (-two_s) * (2j * ops.im(lm)) * (-ops.conj(cross))   # lam_- - lam_+^* = -(lam_+ - lam_-^*)^*
+    nums = {
+        (0, 1): lambda E: (g1 * g2 * ((E - eR) ** 2 + b * b + t * t),
+                           g1 * g2 * (ops.abs(E - eR) ** 2 + b * b + t * t)),
+        (0, 2): lambda E: (g1 * g3 * t * t + 0 * E, g1 * g3 * t * t + 0 * ops.abs(E)),
+        (1, 2): lambda E: (g2 * g3 * ((E - eL) ** 2 + a * a + t * t),
+                           g2 * g3 * (ops.abs(E - eL) ** 2 + a * a + t * t)),
+    }
+    consts = {(0, 1): g1 * g2, (0, 2): 0 * g1, (1, 2): g2 * g3}
+    return [(lp, qp), (lm, qm)], nums, consts, s_cond
+
+
+def _dimensionless_moments(model, p, T, ops, min_split=None):
+    r"""``m_k[ij] = int dE (-f'(E)) tau_ij(E) E^k`` (energies from ``mu``) and an error bound for each.
+
+    ``int (-f') R = C + 2 Re sum_{lambda} Res_lambda R * G(lambda)`` over the lower half-plane poles, with
+    ``G(lambda) = -i conj(psi'(w)) / (2 pi T)``, ``w = 1/2 - i conj(lambda)/(2 pi T)`` (``Re w > 1/2``).
+    """
+    poles, nums, consts, s_cond = _poles_and_numerators(model, p, ops, min_split)
+    twopiT = 2 * ops.pi() * T
+    Gs = []
+    for lam, _ in poles:
+        w = 0.5 - 1j * ops.conj(lam) / twopiT
+        Gs.append(-1j * ops.conj(ops.trigamma(w)) / twopiT)
+    m, err = {}, {}
+    for pq in _PAIRS:
+        for k in range(3):
+            C = consts[pq] if k == 2 else 0 * consts[pq]
+            total, bound = C, ops.abs(C)
+            for (lam, qprime), G in zip(poles, Gs):
+                N, Nb = nums[pq](lam)
+                term = N * lam**k / qprime * G
+                total = total + 2 * ops.re(term)
+                bound = bound + 2 * Nb * ops.abs(lam) ** k / ops.abs(qprime) * ops.abs(G) * s_cond
+            m[pq, k], err[pq, k] = total, 16 * ops.eps * bound
+    return m, err
+
+
+def _moments_need_more(m, err, rtol):
+    """Boolean mask: the error bound exceeds ``rtol`` of the moment's natural scale (Cauchy-Schwarz for k = 1)."""
+    bad = False
+    for pq in _PAIRS:
+        m0, m1, m2 = (m[pq, k] for k in range(3))
+        scale1 = np.sqrt(np.abs(m0 * m2)) if isinstance(m0, np.ndarray) else mpmath.sqrt(abs(m0 * m2))
+        for k, scale in ((0, m0), (1, scale1), (2, m2)):
+            if isinstance(scale, np.ndarray):
+                ok = np.isfinite(m[pq, k]) & np.isfinite(err[pq, k]) & (err[pq, k] <= rtol * np.abs(scale))
+                ok |= (m[pq, 0] == 0) & (err[pq, k] == 0)          # a pair that does not couple at all
+                bad = bad | ~ok
+            else:
+                coupled = not (m[pq, 0] == 0 and err[pq, k] == 0)
+                bad = bad or (coupled and not err[pq, k] <= rtol * abs(scale))
+    return bad
+
+
+def _mp_moments(model, p, T, mu, rtol):
+    """One point in mpmath from the exact float inputs, raising the precision until the error bound is met."""
+    dps = 30
+    while True:
+        with mpmath.workdps(dps):
+            vals = [mpmath.mpf(x) for x in p]
+            Tm, mum = mpmath.mpf(T), mpmath.mpf(mu)
+            if model == "single":
+                vals[3] = vals[3] - mum
+            else:
+                vals[3], vals[4] = vals[3] - mum, vals[4] - mum
+            scale = max(abs(v) for v in vals + [Tm])
+            split = scale * mpmath.mpf(10) ** (-(dps // 2))
+            m, err = _dimensionless_moments(model, vals, Tm, _MpOps(), min_split=split)
+            if not _moments_need_more(m, err, rtol):
+                return m, Tm
+        if dps >= MAX_DPS:
+            raise ValueError(f"the closed-form Onsager moments at {model}-dot parameters {p}, T={T}, mu={mu} need "
+                             f"more than {MAX_DPS} digits (extreme ratio of T to the energies); rescale the "
+                             "energies or use method='quadrature'")
+        worst = max(float(err[k] / (abs(m[k]) + mpmath.mpf(10) ** (-10 * dps))) for k in m if m[k] != 0) \
+            if any(m[k] != 0 for k in m) else 1.0
+        dps = min(MAX_DPS, max(2 * dps, dps + int(math.log10(max(worst, 1e-300) / rtol)) + 20))
+
+
+def rational_onsager_moments(model: str, params, T=1.0, mu=0.0, *, h=H_DEFAULT, rtol: float = CLOSED_FORM_RTOL):
+    r"""Closed-form Onsager matrix and moments ``<eps^k>_ij`` of a rational (Breit-Wigner type) transmission.
+
+    ``model`` is ``"single"`` (``params = (g1, g2, g3, Ed)``, Eq. eq:t_cd) or ``"double"``
+    (``params = (g1, g2, g3, EL, ER, t)``, Sec. 6). With ``tau_ij = N_ij/Q``, ``Q(E) = prod_p (E - p)`` over the
+    poles ``p = lambda, lambda^*``, partial fractions give (App. app:scattering, equations.md Sec. 3.11)
+
+    .. math:: \langle\epsilon^k\rangle_{ij} = \frac Th\Big[C_{ijk} + 2\,\mathrm{Re}\sum_{\mathrm{Im}\lambda<0}
+              \frac{N_{ij}(\lambda)(\lambda-\mu)^k}{Q'(\lambda)}\,G(\lambda)\Big],\qquad
+              G(\lambda) = \int dE\,\frac{-f'(E)}{E-\lambda} = \frac{-i\,\overline{\psi'(w)}}{2\pi T},\quad
+              w = \frac12 - \frac{i(\bar\lambda-\mu)}{2\pi T},
+
+    (``C_ijk`` the polynomial part). Energies are rescaled to the largest of ``|E|, t, gamma, T`` (no overflow);
+    every point carries a rigorous-in-spirit float error bound (round-off of each term, cancellation in ``d^2 +
+    t^2`` near an exceptional point); points whose bound exceeds ``rtol`` of the moment are recomputed in mpmath
+    at the precision they need (confluent poles are split by ``10^(-dps/2)``, an ``O(10^-dps)`` change).
+
+    Returns ``(L, moments)``, ``moments[k]`` of shape ``(..., 3, 3)``.
+
+    Examples
+    --------
+    >>> L, mom = rational_onsager_moments("single", (0.1, 0.1, 0.1, 2.0))
+    >>> bool(abs(L[0, 0] - 0.1 * 0.1 * 2 * 3.3072425 / (2 * np.pi)) < 1e-7)   # P2-10: I_0 = 3.3072425 (T/h = 1)
+    True
+    """
+    arrs = np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in (*params, T, mu)])
+    shape = arrs[0].shape
+    flat = [x.ravel() for x in arrs]
+    *pf, Tf, muf = flat
+    npar = len(pf)
+    energies = [3] if model == "single" else [3, 4]
+    with np.errstate(all="ignore"):
+        shifted = list(pf)
+        for k in energies:
+            shifted[k] = pf[k] - muf
+        for k in energies:
+            if not np.all(np.isfinite(shifted[k])):
+                raise ValueError(f"parameter {('EL', 'ER')[k - 3] if model == 'double' else 'Ed'!r} minus 'mu' "
+                                 "overflows float64; use smaller energy units")
+        scale = np.max(np.abs(np.stack(shifted + [Tf])), axis=0)
+        scaled = [x / scale for x in shifted]
+        Ts = Tf / scale
+        m, err = _dimensionless_moments(model, scaled, Ts, _NumpyOps())
+        need = np.asarray(_moments_need_more(m, err, rtol), bool) & np.ones(Ts.shape, bool)
+        tiny = np.zeros_like(need)
+        for x in scaled + [Ts]:
+            tiny |= (x != 0) & (np.abs(x) < 1e-250)     # subnormal-risk after scaling: mpmath
+        need |= tiny
+        moments = [np.zeros(Ts.shape + (3, 3)) for _ in range(3)]
+        pref = Tf / h
+        for (i, j), k in m:
+            val = pref * scale**k * np.real(m[(i, j), k])
+            moments[k][:, i, j] = moments[k][:, j, i] = val
+    for idx in np.flatnonzero(need):
+        pm, _ = _mp_moments(model, [float(x[idx]) for x in pf], float(Tf[idx]), float(muf[idx]), rtol)
+        Tm = mpmath.mpf(float(Tf[idx]))
+        for (i, j), k in pm:
+            val = float(Tm / mpmath.mpf(h) * pm[(i, j), k])
+            moments[k][idx, i, j] = moments[k][idx, j, i] = val
+    for k in range(3):
+        if not np.all(np.isfinite(moments[k])):
+            raise ValueError("the Onsager matrix overflows float64 at these parameters (energies or T too large "
+                             "for the chosen units); rescale the energies and T")
+    del npar
+    moments = [mk.reshape(shape + (3, 3)) for mk in moments]
+    return landauer.onsager_from_moments(moments), moments
