@@ -15,3 +15,21 @@ Layers (one-way data flow: model -> equations -> closed forms -> numbers / LaTeX
 """
 
 __version__ = "0.1.0"
+
+from symqd.baths import BosonicBath, FermionicLead, Reservoir  # noqa: E402
+from symqd.master import MasterEquation  # noqa: E402
+from symqd.numeric import CompiledModel  # noqa: E402
+from symqd.system import Dot, System, levels, spinful_level  # noqa: E402
+
+__all__ = [
+    "System",
+    "Dot",
+    "Reservoir",
+    "FermionicLead",
+    "BosonicBath",
+    "MasterEquation",
+    "CompiledModel",
+    "spinful_level",
+    "levels",
+    "__version__",
+]

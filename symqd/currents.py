@@ -45,7 +45,19 @@ class Currents:
 
 
 def currents(me, p=None) -> Currents:
-    """Currents of the master equation ``me`` for probabilities ``p`` (default: symbols ``p_<state>``)."""
+    """Currents of the master equation ``me`` for probabilities ``p`` (default: symbols ``p_<state>``).
+
+    Every lead and every bath gets ``IN``, ``IE`` and ``J`` (a bath exchanges no particles: ``IN = 0`` and
+    ``J = IE``, its ``mu`` being 0); the entropy production ``-sum_alpha J_alpha/T_alpha`` includes the baths.
+
+    Examples
+    --------
+    >>> from symqd.system import System, Reservoir
+    >>> from symqd.master import MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> currents(me).IN["L"]
+    k_L_0_1*p_0 - k_L_1_0*p_1
+    """
     if p is None:
         p = dict(zip(me.states, me.probability_symbols()))
     IN, IE = {}, {}
@@ -64,6 +76,29 @@ def currents(me, p=None) -> Currents:
         power -= r.mu * IN[r.name]
         dS -= J[r.name] / r.temperature
     return Currents(IN, IE, J, power, dS)
+
+
+def gross_fluxes(me, p=None) -> dict:
+    """One-way flux scales ``sum |dN| k p`` and ``sum |dE| k p`` per coupling, keyed like :meth:`Currents.as_dict`.
+
+    A net current much smaller than its gross flux is the difference of nearly equal one-way flows: in floating
+    point it has lost ``log10(gross/|net|)`` digits (:class:`~symqd.numeric.CompiledModel` uses this to detect
+    cancellation and recompute those points at higher precision). ``|dE|`` is taken as ``sqrt(dE**2)``.
+    """
+    if p is None:
+        p = dict(zip(me.states, me.probability_symbols()))
+    GN = {r.name: sp.S.Zero for r in me.system.reservoirs}
+    GE = {r.name: sp.S.Zero for r in me.system.reservoirs}
+    for t in me.transitions:
+        flow = t.symbol * p[t.source]
+        GN[t.reservoir] += abs(t.dN) * flow
+        GE[t.reservoir] += sp.Abs(t.dE) * flow
+    out = {}
+    for r in me.system.reservoirs:
+        out[f"IN_{r.name}"] = GN[r.name]
+        out[f"IE_{r.name}"] = GE[r.name]
+        out[f"J_{r.name}"] = GE[r.name] + sp.Abs(r.mu) * GN[r.name]
+    return out
 
 
 def prove_conservation(me) -> dict:

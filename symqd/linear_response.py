@@ -136,15 +136,12 @@ class LinearResponse:
 
 
 def equilibrium_point(me, T=None) -> tuple:
-    """``(T, {T_alpha: T, mu_alpha: 0})`` for every reservoir of ``me`` whose T/mu are symbols."""
+    """``(T, {T_alpha: T, mu_alpha: 0})`` for every lead and bath of ``me`` whose T/mu are symbols."""
     if T is None:
         T = sp.Symbol("T", positive=True)
     sub = {}
     for r in me.system.reservoirs:
-        for s in r.temperature.free_symbols:
-            sub[s] = T
-        for s in r.mu.free_symbols:
-            sub[s] = sp.S.Zero
+        sub.update(r.equilibrium_substitution(T))
     # a reservoir temperature that is not a bare symbol (e.g. 2*T0) cannot be set to T by substitution
     for r in me.system.reservoirs:
         if r.temperature.xreplace(sub) != T:
@@ -160,11 +157,31 @@ def boltzmann_state(me, T) -> dict:
 
 
 def energy_only_reservoirs(me) -> tuple:
-    """Reservoirs that are the only ones coupled to their dot (no steady particle current possible)."""
-    by_dot: dict = {}
+    """Couplings that cannot carry a steady particle current: every bath, and every lead that is the only lead on
+    the set of dots its levels are connected to through baths (the electron number there changes only through it).
+    """
+    dots = me.system.dot_names
+    parent = {d: d for d in dots}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for b in me.system.baths:
+        ra, rb = find(b.between[0]), find(b.between[1])
+        if ra != rb:
+            parent[ra] = rb
+    out = []
     for r in me.system.reservoirs:
-        by_dot.setdefault(r.dot, []).append(r.name)
-    return tuple(r.name for r in me.system.reservoirs if len(by_dot[r.dot]) == 1)
+        if not r.counts_particles:
+            out.append(r.name)
+            continue
+        island = {d for d in dots if find(d) in {find(x) for x in r.dots}}
+        others = [o for o in me.system.leads if o.name != r.name and island & set(o.dots)]
+        if not others:
+            out.append(r.name)
+    return tuple(out)
 
 
 def _labels(me, reference, terminals):
@@ -197,28 +214,29 @@ def _labels(me, reference, terminals):
 
 
 def _edges(me, T, slots, nforces):
-    rates = {}
-    for t in me.transitions:
-        rates[(t.source, t.target, t.reservoir)] = t
+    """Transition pairs as linear-response edges, oriented with ``dN = +1`` for leads and from the lower to the
+    higher state index for baths; drive vectors and equilibrium rates come from the couplings themselves."""
     p_eq = boltzmann_state(me, T)
+    rates = me.physical_rates()
     edges, flux_values, rate_values = [], {}, {}
-    for t in me.transitions:
-        if t.dN != 1:
-            continue
-        back = rates[(t.target, t.source, t.reservoir)]
+    for (i, j), name, fwd, back in me.multi_edges:
+        part = me.part(name)
+        if back is None:  # pragma: no cover - every coupling gives both directions
+            raise ValueError(f"transition {fwd.source} -> {fwd.target} of {name!r} has no reverse")
+        t, b = (fwd, back) if fwd.dN >= 0 else (back, fwd)
+        eq = part.equilibrium_substitution(T)
         drive = [sp.S.Zero] * nforces
-        if (t.reservoir, "mu") in slots:
-            drive[slots[(t.reservoir, "mu")]] = sp.S.One
-        if (t.reservoir, "T") in slots:
-            drive[slots[(t.reservoir, "T")]] = t.dE
+        for slot, value in part.drive(t).items():
+            if (name, slot) in slots:
+                drive[slots[(name, slot)]] = value
         lab = f"{''.join(map(str, t.source))}_{''.join(map(str, t.target))}"
-        phi = sp.Symbol(f"phi_{t.reservoir}_{lab}", positive=True)
-        k_in = t.gamma * fermi(t.dE / T)
-        k_out = back.gamma * fermi(-t.dE / T)
+        phi = sp.Symbol(f"phi_{name}_{lab}", positive=True)
+        k_in = rates[t.symbol].xreplace(eq)
+        k_out = rates[b.symbol].xreplace(eq)
         rate_values[t.symbol] = k_in
-        rate_values[back.symbol] = k_out
+        rate_values[b.symbol] = k_out
         flux_values[phi] = k_in * p_eq[t.source]
-        edges.append(Edge(t.source, t.target, t.reservoir, t.dE, t.gamma, t.symbol, back.symbol, phi, tuple(drive)))
+        edges.append(Edge(t.source, t.target, name, t.dE, t.gamma, t.symbol, b.symbol, phi, tuple(drive)))
     return edges, flux_values, rate_values
 
 
@@ -279,6 +297,8 @@ def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = 
         # the particle current of an energy-only reservoir vanishes identically: sum of its edge currents = 0
         Ufull = sp.Matrix.vstack(sp.zeros(1, nf), U) if n > 1 else sp.zeros(1, nf)
         for r in eonly:
+            if not me.part(r).counts_particles:
+                continue  # a bath exchanges no particles by construction
             row = sp.zeros(1, nf)
             for k, e in enumerate(edges):
                 if e.reservoir != r:
@@ -332,15 +352,19 @@ def onsager_by_differentiation(me, currents_closed, reference: str, terminals=No
     T, eq = equilibrium_point(me, T)
     terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
     _, _, rate_values = _edges(me, T, slots, len(frc))
+    rates = me.physical_rates()
     dk = {}
     for t in me.transitions:
-        fx = fermi(t.dE / T)
-        deriv = -t.gamma * fx * (1 - fx)  # d k / d x
+        part = me.part(t.reservoir)
+        eq = part.equilibrium_substitution(T)
         v = [sp.S.Zero] * len(frc)
+        # X^mu = d mu / T and X^T = d T / T**2: dk/dX^mu = T dk/dmu, dk/dX^T = T**2 dk/dT (at equilibrium)
         if (t.reservoir, "mu") in slots:
-            v[slots[(t.reservoir, "mu")]] = deriv * (-t.dN)
+            v[slots[(t.reservoir, "mu")]] = sum((T * sp.diff(rates[t.symbol], m)).xreplace(eq)
+                                                for m in part.mu.free_symbols)
         if (t.reservoir, "T") in slots:
-            v[slots[(t.reservoir, "T")]] = deriv * (-t.dE)
+            v[slots[(t.reservoir, "T")]] = sum((T**2 * sp.diff(rates[t.symbol], x)).xreplace(eq)
+                                               for x in part.temperature.free_symbols)
         dk[t.symbol] = v
     out = sp.zeros(len(cur), len(frc))
     for i, lab in enumerate(cur):

@@ -1,18 +1,21 @@
 """Pauli master equation of a :class:`~symqd.system.System` (paper 1 Eqs. (2)-(4)).
 
-Each allowed change of one dot's occupation by one reservoir is a :class:`Transition` carrying
-``(source, target, reservoir, dN, dE)`` and a rate
+Every coupling (lead or bath, :mod:`symqd.baths`) contributes its :class:`~symqd.baths.Transition` objects
+``(source, target, reservoir, dN, dE)`` and owns their rate law:
 
-    k = gamma * f((dE - dN * mu) / T),        f(x) = 1/(1 + e^x),
+* lead: ``k = gamma f((dE - dN mu)/T)``, ``f(x) = 1/(1 + e^x)`` (paper 1 Eq. (4));
+* bosonic bath: ``k = J(dE) n_B(dE/T)`` (ohmic ``J = g dE``), ``dN = 0``.
 
-where ``dN = +1`` when an electron tunnels *from the reservoir into the dots* and ``dE = E(target) - E(source)``
-is the energy taken from the reservoir. For ``dN = +1`` this is ``gamma f(eps - mu)`` and for ``dN = -1`` it is
-``gamma [1 - f(eps - mu)]`` with ``eps`` the addition energy (paper 1 Eq. (4)).
+``dN = +1`` when an electron enters the dots from the lead, ``dE = E(target) - E(source)`` is the energy taken from
+the coupling.
 
 Closed forms are built in terms of one **rate symbol** per transition (``k_<res>_<source>_<target>``,
-printed :math:`k^{L}_{000\\to100}`); :meth:`MasterEquation.physical_rates` maps them to ``gamma * fermi(...)``
+printed :math:`k^{L}_{000\to100}`); :meth:`MasterEquation.physical_rates` maps them to the couplings' rate laws
 (a separate, late substitution step), :meth:`MasterEquation.fermi_rates` to ``gamma f_L(eps-mu)`` /
-``gamma (1 - f_L(eps-mu))`` with one Fermi symbol per reservoir and addition energy.
+``gamma (1 - f_L(eps-mu))`` with one Fermi symbol per lead and addition energy.
+
+A model whose steady state is not unique is refused: if a dot can be neither filled nor emptied, or the couplings
+split the states into disconnected sets, :class:`MasterEquation` raises a ``ValueError`` naming the dot(s).
 """
 
 from __future__ import annotations
@@ -22,32 +25,31 @@ from functools import cached_property
 
 import sympy as sp
 
+from symqd.baths import BosonicBath, Transition, state_label
 from symqd.fermi import fermi
 from symqd.system import System
 
-__all__ = ["Transition", "MasterEquation", "state_label"]
+__all__ = ["Transition", "MasterEquation", "state_label", "connected_components"]
 
 
-def state_label(state) -> str:
-    """``(1, 0, 1) -> "101"``."""
-    return "".join(map(str, state))
+def connected_components(n: int, pairs) -> list:
+    """Connected components (lists of node indices) of the undirected graph on ``range(n)`` with edges ``pairs``."""
+    parent = list(range(n))
 
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-@dataclass(frozen=True)
-class Transition:
-    """One tunnelling process ``source -> target`` through ``reservoir`` (paper 1 Eq. (4))."""
-
-    source: tuple
-    target: tuple
-    reservoir: str
-    dN: int
-    dE: sp.Expr
-    gamma: sp.Expr
-    symbol: sp.Symbol
-
-    def fermi_argument(self, T, mu) -> sp.Expr:
-        """Dimensionless ``(dE - dN mu)/T``."""
-        return (self.dE - self.dN * mu) / T
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+    comps: dict = {}
+    for v in range(n):
+        comps.setdefault(find(v), []).append(v)
+    return sorted(comps.values())
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,18 @@ class MasterEquation:
 
     The rate matrix ``W`` (paper 1 Eq. (3)) has ``W[t, s]`` = total rate ``s -> t`` for ``t != s`` and
     ``W[s, s] = -sum_t W[t, s]``, so ``dp/dt = W p`` and the steady state solves ``W p = 0``, ``sum p = 1``.
+
+    Raises
+    ------
+    ValueError
+        If the steady state is not unique (a dot nothing can fill or empty; a disconnected state graph).
+
+    Examples
+    --------
+    >>> from symqd.system import System, Reservoir
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> me.n, len(me.transitions), me.rate_symbols[0]
+    (2, 4, k_L_0_1)
     """
 
     system: System
@@ -63,24 +77,38 @@ class MasterEquation:
     transitions: tuple = field(init=False)
 
     def __post_init__(self):
+        if not isinstance(self.system, System):
+            raise ValueError(f"MasterEquation needs a System, got {type(self.system).__name__}")
         states = tuple(self.system.states())
-        allowed = set(states)
         trans = []
-        for s in states:
-            for r in self.system.reservoirs:
-                i = self.system.dot_index(r.dot)
-                t = s[:i] + (1 - s[i],) + s[i + 1:]
-                if t not in allowed:
-                    continue
-                gamma = r.rate_prefactor(self.system.occupations(s))
-                if gamma == 0:
-                    continue
-                dN = t[i] - s[i]
-                dE = sp.expand(self.system.energy(t) - self.system.energy(s))
-                sym = sp.Symbol(f"k_{r.name}_{state_label(s)}_{state_label(t)}", positive=True)
-                trans.append(Transition(s, t, r.name, dN, dE, gamma, sym))
+        for part in self.system.reservoirs:
+            trans.extend(part.transitions(self.system, states))
         object.__setattr__(self, "states", states)
         object.__setattr__(self, "transitions", tuple(trans))
+        self._check_unique_steady_state()
+
+    def _check_unique_steady_state(self) -> None:
+        idx = {s: i for i, s in enumerate(self.states)}
+        comps = connected_components(len(self.states), [(idx[t.source], idx[t.target]) for t in self.transitions])
+        if len(comps) == 1:
+            return
+        changed = set()
+        for t in self.transitions:
+            changed |= {d for d, (x, y) in zip(self.system.dot_names, zip(t.source, t.target)) if x != y}
+        frozen = [d for d in self.system.dot_names if d not in changed]
+        if frozen:
+            raise ValueError(
+                f"dot(s) {', '.join(map(repr, frozen))} can be neither filled nor emptied by any lead or bath "
+                "(no coupling, or all its couplings are zero): the steady state is not unique"
+            )
+        no_lead = [d for d in self.system.dot_names if not any(d in r.dots for r in self.system.leads)]
+        example = [state_label(self.states[c[0]]) for c in comps[:2]]
+        raise ValueError(
+            f"the couplings split the {len(self.states)} states into {len(comps)} disconnected sets "
+            f"(e.g. states {example[0]} and {example[1]} are not connected)"
+            + (f"; dots without a lead: {', '.join(map(repr, no_lead))}" if no_lead else "")
+            + ": the steady state is not unique"
+        )
 
     # -- indexing -----------------------------------------------------------------------------------------
     @cached_property
@@ -110,32 +138,51 @@ class MasterEquation:
 
     # -- rate substitutions ---------------------------------------------------------------------------------
     def physical_rates(self) -> dict:
-        """Rate symbol -> ``gamma * fermi((dE - dN mu)/T)`` in the system's physical parameters."""
+        """Rate symbol -> the coupling's rate law (``gamma f((dE - dN mu)/T)``, ``J(dE) n_B(dE/T)``)."""
         res = {r.name: r for r in self.system.reservoirs}
-        return {
-            t.symbol: t.gamma * fermi(t.fermi_argument(res[t.reservoir].temperature, res[t.reservoir].mu))
-            for t in self.transitions
-        }
+        return {t.symbol: res[t.reservoir].rate(t) for t in self.transitions}
+
+    def part(self, name: str):
+        """The lead or bath called ``name``."""
+        return self.system.reservoir(name)
+
+    @cached_property
+    def multi_edges(self) -> tuple:
+        """Undirected multigraph edges: ``((i, j), reservoir, forward, backward)`` with ``i < j`` state indices and
+        the two opposite transitions through the same lead or bath (different reservoirs are different edges)."""
+        by = {(t.source, t.target, t.reservoir): t for t in self.transitions}
+        out = []
+        for t in self.transitions:
+            i, j = self.index[t.source], self.index[t.target]
+            if i < j:
+                back = by.get((t.target, t.source, t.reservoir))
+                out.append(((i, j), t.reservoir, t, back))
+        return tuple(out)
 
     def fermi_rates(self) -> dict:
-        """Rate symbol -> ``gamma f_res(eps - mu)`` (in) or ``gamma (1 - f_res(eps - mu))`` (out).
+        """Rate symbol -> ``gamma f_res(eps - mu)`` (in) or ``gamma (1 - f_res(eps - mu))`` (out) for leads.
 
-        ``f_res`` is an undefined sympy function per reservoir whose argument is the addition energy minus the
-        reservoir's potential; ``substitute_fermi`` turns it into :class:`~symqd.fermi.fermi`.
+        ``f_res`` is an undefined sympy function per lead whose argument is the addition energy minus the lead's
+        potential; ``substitute_fermi`` turns it into :class:`~symqd.fermi.fermi`. Bath rates are given by their
+        rate law (:meth:`physical_rates`).
         """
         res = {r.name: r for r in self.system.reservoirs}
         out = {}
         for t in self.transitions:
+            r = res[t.reservoir]
+            if isinstance(r, BosonicBath):
+                out[t.symbol] = r.rate(t)
+                continue
             f = sp.Function(f"f_{t.reservoir}")
             add_energy = t.dE if t.dN > 0 else -t.dE
-            x = sp.expand(add_energy - res[t.reservoir].mu)
+            x = sp.expand(add_energy - r.mu)
             out[t.symbol] = t.gamma * (f(x) if t.dN > 0 else 1 - f(x))
         return out
 
     def substitute_fermi(self, expr):
         """Replace ``f_res(x)`` by ``fermi(x / T_res)``."""
         repl = {}
-        for r in self.system.reservoirs:
+        for r in self.system.leads:
             x = sp.Dummy("x")
             repl[sp.Function(f"f_{r.name}")] = sp.Lambda(x, fermi(x / r.temperature))
         for f, lam in repl.items():

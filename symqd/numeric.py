@@ -2,77 +2,172 @@
 
 :class:`CompiledModel` compiles a :class:`~symqd.master.MasterEquation` once:
 
-1. physical rates ``gamma f((dE - dN mu)/T)`` -> ``lambdify`` with the overflow-free Fermi function;
-2. the closed-form steady state -> ``lambdify(..., cse=True)``. By default the compiled form is the
-   subtraction-free state-elimination form (:func:`symqd.graph.elimination_numerators`, O(n^3) operations, ~10x
-   faster on arrays than the expanded spanning-tree sums, which it equals exactly — a tested identity);
-   ``steady_method="trees"`` compiles the tree sums themselves (without cse the 8-state tree form hits sympy
-   issue 24673, a ``RecursionError``);
-3. currents / power / entropy production (:mod:`symqd.currents`) -> ``lambdify`` in rates and probabilities.
+1. physical rates (each coupling's rate law, :mod:`symqd.baths`) -> ``lambdify`` with the overflow-free Fermi and
+   Bose functions;
+2. the closed-form steady state -> ``lambdify``. By default the compiled form is the subtraction-free
+   state-elimination form (:func:`symqd.graph.elimination_program`, O(n^3) operations, ~10x faster on arrays than
+   the expanded spanning-tree sums, which it equals exactly — a tested identity); ``steady_method="trees"``
+   compiles the tree sums themselves (with ``cse``; without it the 8-state tree form hits sympy issue 24673);
+3. observables -> ``lambdify`` in parameters, rates and probabilities. The set is open: currents, power and
+   entropy production (:func:`symqd.currents.currents`) are the default observables, any other named sympy
+   expression can be added (``observables=``).
 
 All three are generated from the same sympy expressions, for numpy (vectorized over broadcast parameter arrays)
-and for mpmath (arbitrary precision). ``method="solver"`` replaces step 2 by an *independent* linear solve of the
-rate matrix with the normalization row (batched :func:`numpy.linalg.solve`, or :func:`mpmath.lu_solve`), which is
-what the tests cross-check the closed form against.
+and for mpmath (arbitrary precision). ``method="solver"`` replaces step 2 by an *independent* numeric solve of the
+rate matrix (a dense, batched Grassmann-Taksar-Heyman elimination in the opposite state order, subtraction-free,
+in numpy or in mpmath), which is what the tests cross-check the closed form against.
+
+No silent wrong answers: parameters are validated once per call (names, finiteness, ``T > 0``, couplings
+``>= 0``, broadcasting); couplings that are zero at a point and split the state graph raise a ``ValueError`` naming
+them; a net current far below its one-way fluxes (cancellation) is recomputed at higher precision with mpmath;
+observables that vanish identically (the particle current of a lead that is the only one on its dots, a bath's
+particle current) are exactly zero.
 """
 
 from __future__ import annotations
 
+import math
+import random
+import warnings
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import cached_property
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from symqd.currents import currents
+from symqd.currents import currents, gross_fluxes
 from symqd.fermi import MPMATH_MODULE, NUMPY_MODULE
-from symqd.graph import elimination_program, steady_state
+from symqd.graph import elimination_program, run_program, steady_state
+from symqd.master import connected_components
 from symqd.params import broadcast_parameters, check_finite, check_known_names, check_nonnegative, check_positive
 
-__all__ = ["CompiledModel", "solve_rate_matrix_numpy", "solve_rate_matrix_mpmath"]
+__all__ = [
+    "CompiledModel",
+    "solve_rate_matrix_numpy",
+    "solve_rate_matrix_mpmath",
+    "gth_steady_state_numpy",
+    "gth_steady_state_mpmath",
+    "to_mpf",
+]
+
+#: smallest exit-rate sum of the numeric eliminations (rates are scaled to a maximum of 1 per point)
+FLOOR = 1e-300
+
+
+def gth_steady_state_numpy(Q: np.ndarray) -> np.ndarray:
+    """Steady state of the rate matrix ``Q[..., i, j]`` = rate ``i -> j`` (diagonal ignored), batched.
+
+    Grassmann-Taksar-Heyman elimination of states ``n-1, ..., 1`` (stochastic complements): subtraction-free, so
+    every probability keeps full relative precision however many decades the rates span. Rates are scaled to a
+    maximum of 1 per point, exit sums floored at ``FLOOR`` (only where they underflowed), and the partial vector is
+    renormalized at every back-substitution step. Returns ``p`` of shape ``(*batch, n)``, summing to 1.
+    """
+    Q = np.array(Q, dtype=float, copy=True)
+    n = Q.shape[-1]
+    idx = np.arange(n)
+    Q[..., idx, idx] = 0.0
+    scale = np.max(Q, axis=(-2, -1), keepdims=True)
+    Q /= np.where(scale > 0, scale, 1.0)
+    S = np.empty(Q.shape[:-2] + (n,))
+    for k in range(n - 1, 0, -1):
+        Sk = np.maximum(Q[..., k, :k].sum(axis=-1), FLOOR)
+        S[..., k] = Sk
+        Q[..., :k, :k] += Q[..., :k, k, None] * Q[..., None, k, :k] / Sk[..., None, None]
+    pi = np.zeros(Q.shape[:-2] + (n,))
+    pi[..., 0] = 1.0
+    for k in range(1, n):
+        pi[..., k] = np.einsum("...i,...i->...", pi[..., :k], Q[..., :k, k]) / S[..., k]
+        pi[..., : k + 1] /= pi[..., : k + 1].sum(axis=-1, keepdims=True)
+    return pi
+
+
+def gth_steady_state_mpmath(Q) -> list:
+    """:func:`gth_steady_state_numpy` for one point in mpmath (``Q`` a list of lists of mpf), at the working
+    precision; no floor is needed (mpmath exponents do not underflow)."""
+    n = len(Q)
+    Q = [[Q[i][j] if i != j else mpmath.mpf(0) for j in range(n)] for i in range(n)]
+    S = [None] * n
+    for k in range(n - 1, 0, -1):
+        Sk = mpmath.fsum(Q[k][:k])
+        if Sk == 0:
+            raise ValueError("a state cannot be left: the steady state is not unique")
+        S[k] = Sk
+        for i in range(k):
+            if Q[i][k] != 0:
+                f = Q[i][k] / Sk
+                for j in range(k):
+                    if Q[k][j] != 0:
+                        Q[i][j] += f * Q[k][j]
+    pi = [mpmath.mpf(1)] + [mpmath.mpf(0)] * (n - 1)
+    for k in range(1, n):
+        pi[k] = mpmath.fsum(pi[i] * Q[i][k] for i in range(k)) / S[k]
+    Z = mpmath.fsum(pi)
+    return [x / Z for x in pi]
+
+
+def _rate_array(n: int, transitions: list, rates: list, shape) -> np.ndarray:
+    Q = np.zeros(tuple(shape) + (n, n))
+    for (s, t), k in zip(transitions, rates):
+        Q[..., s, t] += np.broadcast_to(k, shape)
+    return Q
 
 
 def solve_rate_matrix_numpy(n: int, transitions: list, rates: list) -> np.ndarray:
-    """Steady state of ``W p = 0``, ``sum p = 1`` by a batched dense solve.
+    """Steady state of ``W p = 0``, ``sum p = 1`` for rates given per transition, batched (independent solver).
 
     ``transitions`` is a list of ``(source_index, target_index)``; ``rates`` the matching arrays (broadcast
-    together). Returns an array of shape ``(*batch, n)``. The last balance equation is replaced by normalization.
+    together). The states are eliminated in the *reverse* order of the compiled closed form (state 0 first), by
+    :func:`gth_steady_state_numpy`. Returns an array of shape ``(*batch, n)``.
+
+    Examples
+    --------
+    >>> solve_rate_matrix_numpy(2, [(0, 1), (1, 0)], [1.0, 3.0])
+    array([0.75, 0.25])
     """
     shape = np.broadcast_shapes(*(np.shape(r) for r in rates))
-    W = np.zeros(shape + (n, n))
-    for (s, t), k in zip(transitions, rates):
-        k = np.broadcast_to(k, shape)
-        W[..., t, s] += k
-        W[..., s, s] -= k
-    # scale each column block to O(1) to keep the solve well conditioned across decades of rates
-    scale = np.max(np.abs(W), axis=(-2, -1), keepdims=True)
-    scale = np.where(scale > 0, scale, 1.0)
-    W = W / scale
-    W[..., n - 1, :] = 1.0
-    b = np.zeros(shape + (n, 1))
-    b[..., n - 1, 0] = 1.0
-    return np.linalg.solve(W, b)[..., 0]
+    Q = _rate_array(n, transitions, rates, shape)
+    perm = np.arange(n)[::-1]
+    p = gth_steady_state_numpy(Q[..., perm, :][..., :, perm])
+    return p[..., np.argsort(perm)]
 
 
 def solve_rate_matrix_mpmath(n: int, transitions: list, rates: list, dps: int = 50) -> list:
-    """Same as :func:`solve_rate_matrix_numpy` for one parameter point, with :func:`mpmath.lu_solve` at ``dps``."""
+    """Same as :func:`solve_rate_matrix_numpy` for one parameter point, in mpmath at ``dps`` digits."""
     with mpmath.workdps(dps):
-        W = mpmath.zeros(n, n)
+        Q = [[mpmath.mpf(0)] * n for _ in range(n)]
         for (s, t), k in zip(transitions, rates):
-            k = mpmath.mpf(k)
-            W[t, s] += k
-            W[s, s] -= k
-        for j in range(n):
-            W[n - 1, j] = 1
-        b = mpmath.zeros(n, 1)
-        b[n - 1] = 1
-        x = mpmath.lu_solve(W, b)
-        return [x[i] for i in range(n)]
+            Q[n - 1 - s][n - 1 - t] += k
+        p = gth_steady_state_mpmath(Q)
+        return [+p[n - 1 - i] for i in range(n)]
+
+
+def to_mpf(name: str, value):
+    """An exact mpmath number from a parameter value (mpf, int, float, Fraction, sympy Rational/Integer/Float).
+
+    Floats are taken at their exact binary value (no detour through ``str``); nothing is rounded to double.
+    """
+    if isinstance(value, mpmath.mpf):
+        return value
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"parameter {name!r} must be a real number, got {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return mpmath.mpf(int(value))
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    if isinstance(value, sp.Rational):
+        return mpmath.mpf(int(value.p)) / int(value.q)
+    if isinstance(value, sp.Float):
+        return value._to_mpmath(mpmath.mp.prec)
+    arr = np.asarray(value)
+    if arr.shape != ():
+        raise ValueError(f"parameter {name!r}: backend 'mpmath' evaluates one point, got shape {arr.shape}")
+    return mpmath.mpf(float(arr))
 
 
 #: smallest exit-rate sum allowed in the compiled elimination (rates are scaled to a maximum of 1 per point)
-EXIT_RATE_FLOOR = 1e-300
+EXIT_RATE_FLOOR = FLOOR
 
 
 class exit_rate_guard(sp.Function):
@@ -104,6 +199,10 @@ def _scale_rates(ks: list) -> list:
     return [k / kmax for k in ks]
 
 
+#: a net current below this fraction of its one-way (gross) flux has lost > 7 digits in double precision
+CANCELLATION_RATIO = 1e-7
+
+
 class CompiledModel:
     """Numeric evaluation of a master-equation model, generated from its closed forms.
 
@@ -111,37 +210,126 @@ class CompiledModel:
     ----------
     me : MasterEquation
     fixed : mapping, optional
-        Symbols to substitute before compiling (e.g. ``{mu_L: 0}``).
+        Parameters to substitute before compiling, ``{name or Symbol: number or sympy expression}`` (names are
+        symbol names, never parsed).
+    observables : mapping, optional
+        Extra named sympy expressions in the parameters, the rate symbols ``k_...`` and the probability symbols
+        ``p_<state>`` (e.g. a power ``-mu_R * IN`` or an occupation ``p_11 + p_10``), compiled beside the default
+        observables ``IN_<part>``, ``IE_<part>``, ``J_<part>`` (every lead and bath), ``P`` and ``dS_dt``.
+    steady_method : {"elimination", "trees"}
+        Compiled closed form of the steady state.
+    refine : bool
+        Recompute, with mpmath, net currents that lost more than 7 digits to cancellation (default True).
 
-    ``evaluate(values, backend=..., method=...)`` takes a mapping from parameter *names* (see
-    :attr:`parameter_names`) to floats / numpy arrays (broadcast together) or mpmath numbers, and returns
-    ``{"p": {state: value}, "IN_<res>": ..., "IE_<res>": ..., "J_<res>": ..., "P": ..., "dS_dt": ...}``.
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")]))
+    >>> cm = CompiledModel(me)
+    >>> cm.parameter_names
+    ('T_L', 'T_R', 'eps_D', 'gamma_L', 'gamma_R', 'mu_R')
+    >>> r = cm.evaluate({"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5})
+    >>> round(float(r["IN_R"]), 6), abs(float(r["IN_L"] + r["IN_R"])) < 1e-15
+    (0.06123, True)
     """
 
-    def __init__(self, me, fixed: Mapping | None = None, *, steady_method: str = "elimination"):
+    def __init__(self, me, fixed: Mapping | None = None, *, observables: Mapping | None = None,
+                 steady_method: str = "elimination", refine: bool = True):
+        from symqd.master import MasterEquation
+
+        if not isinstance(me, MasterEquation):
+            raise ValueError(f"CompiledModel needs a MasterEquation, got {type(me).__name__}")
+        if steady_method not in ("elimination", "trees"):
+            raise ValueError(f"steady_method must be 'elimination' or 'trees', got {steady_method!r}")
         self.me = me
-        self.fixed = {sp.sympify(k): sp.sympify(v) for k, v in (fixed or {}).items()}
         self.steady_method = steady_method
+        self.refine = bool(refine)
+        model_symbols = self._model_symbols()
+        self.fixed = self._resolve_fixed(fixed, model_symbols)
         rates = me.physical_rates()
         self._rate_exprs = [rates[s].xreplace(self.fixed) for s in me.rate_symbols]
+        self._gamma_exprs = [sp.sympify(t.gamma).xreplace(self.fixed) for t in me.transitions]
         obs = currents(me).as_dict()
+        self._current_names = [k for k in obs if k.split("_", 1)[0] in ("IN", "IE", "J")]
+        for name, expr in (observables or {}).items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ValueError(f"observables: names must be identifiers, got {name!r}")
+            if name in obs or name == "p":
+                raise ValueError(f"observables: {name!r} is already a default observable; choose another name")
+            if isinstance(expr, str) or not isinstance(expr, (sp.Basic, int, float)):
+                raise ValueError(f"observables: {name!r} must be a sympy expression, got {expr!r}")
+            obs[name] = sp.sympify(expr)
         self.observable_names = list(obs)
         self._obs_exprs = [sp.sympify(e).xreplace(self.fixed) for e in obs.values()]
-        free = set().union(*(e.free_symbols for e in self._rate_exprs + self._obs_exprs))
-        free -= set(me.rate_symbols) | set(me.probability_symbols())
+        gross = gross_fluxes(me)
+        self._gross_exprs = [gross[n].xreplace(self.fixed) for n in self._current_names]
+        ks, ps = set(me.rate_symbols), set(me.probability_symbols())
+        free = set().union(*(e.free_symbols for e in self._rate_exprs + self._obs_exprs + self._gamma_exprs))
+        free -= ks | ps
         self.parameters = tuple(sorted(free, key=lambda s: s.name))
         self.parameter_names = tuple(s.name for s in self.parameters)
+        if len(set(self.parameter_names)) != len(self.parameter_names):
+            dup = sorted({n for n in self.parameter_names if self.parameter_names.count(n) > 1})
+            raise ValueError(f"symbol name(s) {dup} occur with different assumptions; use different names")
         sysm = me.system
         self._temperatures = {s.name for s in sysm.temperature_symbols()} & set(self.parameter_names)
-        self._couplings = {s.name for s in sysm.coupling_symbols()} & set(self.parameter_names)
+        lead_c = set().union(*(r.coupling_symbols() for r in sysm.leads)) if sysm.leads else set()
+        bath_c = set().union(*(r.coupling_symbols() for r in sysm.baths)) if sysm.baths else set()
+        self._couplings = {s.name: "is a tunnel coupling and must be >= 0" for s in lead_c}
+        self._couplings.update({s.name: "is a bath coupling and must be >= 0" for s in bath_c - lead_c})
+        self._couplings = {k: v for k, v in self._couplings.items() if k in self.parameter_names}
         self._pairs = [(me.index[t.source], me.index[t.target]) for t in me.transitions]
         self._fns: dict = {}
+
+    # -- construction helpers ----------------------------------------------------------------------------------
+    def _model_symbols(self) -> dict:
+        rates = self.me.physical_rates()
+        syms = set().union(*(e.free_symbols for e in rates.values())) if rates else set()
+        for t in self.me.transitions:
+            syms |= sp.sympify(t.gamma).free_symbols
+        for r in self.me.system.reservoirs:
+            syms |= r.temperature.free_symbols | r.mu.free_symbols
+        return {s.name: s for s in syms}
+
+    @staticmethod
+    def _resolve_fixed(fixed, model_symbols) -> dict:
+        out = {}
+        for k, v in (fixed or {}).items():
+            if isinstance(k, str):
+                if k not in model_symbols:
+                    raise ValueError(f"fixed: unknown parameter name {k!r}; parameters are {sorted(model_symbols)}")
+                key = model_symbols[k]
+            elif isinstance(k, sp.Symbol):
+                key = k
+            else:
+                raise ValueError(f"fixed: keys must be parameter names or sympy Symbols, got {k!r}")
+            if isinstance(v, str):
+                if not v.isidentifier():
+                    raise ValueError(f"fixed: value of {k!r} must be a number, a sympy expression or a symbol name, "
+                                     f"got {v!r}")
+                val = model_symbols.get(v, sp.Symbol(v))
+            elif isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"fixed: value of {k!r} must be finite, got {v!r}")
+            else:
+                try:
+                    val = sp.sympify(v, strict=True)
+                except (sp.SympifyError, TypeError) as exc:
+                    raise ValueError(f"fixed: value of {k!r} must be a number or a sympy expression, got {v!r}") from exc
+            out[key] = val
+        return out
 
     # -- compiled pieces (built lazily, keyed by backend) ------------------------------------------------------
     @cached_property
     def steady(self):
         """The closed-form steady state in rate symbols (:func:`symqd.graph.steady_state`)."""
         return steady_state(self.me, method=self.steady_method)
+
+    @cached_property
+    def program(self) -> tuple:
+        """The straight-line elimination program ``(assignments, probabilities)`` that is compiled (normalized,
+        exit sums guarded; :func:`symqd.graph.elimination_program`)."""
+        return elimination_program(self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True,
+                                   guard=exit_rate_guard)
 
     def _modules(self, backend):
         return [NUMPY_MODULE, "numpy"] if backend == "numpy" else [MPMATH_MODULE, "mpmath"]
@@ -153,23 +341,52 @@ class CompiledModel:
             ks, ps = list(self.me.rate_symbols), list(self.me.probability_symbols())
             if what == "rates":
                 f = sp.lambdify(self.parameters, self._rate_exprs, modules=mods, cse=True)
+            elif what == "gammas":
+                f = sp.lambdify(self.parameters, self._gamma_exprs, modules=mods)
             elif what == "numerators" and self.steady_method == "elimination":
-                program, pis = elimination_program(
-                    self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True, guard=exit_rate_guard
-                )
+                program, pis = self.program
                 guard = _GUARD_NUMPY if backend == "numpy" else _GUARD_MPMATH
                 f = sp.lambdify(ks, pis, modules=[guard, *mods], cse=lambda exprs: (program, pis))
             elif what == "numerators":
                 f = sp.lambdify(ks, list(self.steady.numerators), modules=mods, cse=True)
             elif what == "observables":
                 f = sp.lambdify(list(self.parameters) + ks + ps, self._obs_exprs, modules=mods, cse=True)
+            elif what == "gross":
+                f = sp.lambdify(list(self.parameters) + ks + ps, self._gross_exprs, modules=mods, cse=True)
             else:  # pragma: no cover
                 raise KeyError(what)
             self._fns[key] = f
         return self._fns[key]
 
+    @cached_property
+    def identically_zero(self) -> frozenset:
+        """Observables that vanish identically in the steady state (e.g. ``IN`` of a lead that is the only one on
+        its dots, ``IN`` of a bath): proven by exact evaluation at two random rational points of rates *and*
+        parameters (Schwartz-Zippel), and returned as exact zeros."""
+        rng = random.Random(20261129)
+        ks, ps = list(self.me.rate_symbols), list(self.me.probability_symbols())
+        program, pis = elimination_program(self.me.n, sorted(self.me.edges), self.me.edge_weight)
+        zero = set(self.observable_names)
+        for _ in range(2):
+            kv = {k: sp.Rational(rng.randint(1, 10**6), rng.randint(1, 10**6)) for k in ks}
+            N = run_program(program, pis, kv)
+            Z = sum(N)
+            env = dict(kv)
+            env.update({p: n / Z for p, n in zip(ps, N)})
+            env.update({s: sp.Rational(rng.randint(1, 10**6), rng.randint(1, 10**6)) for s in self.parameters})
+            for name, e in zip(self.observable_names, self._obs_exprs):
+                if name in zero and sp.sympify(e).xreplace(env) != 0:
+                    zero.discard(name)
+        return frozenset(zero)
+
     # -- input validation ------------------------------------------------------------------------------------
     def validate(self, values: Mapping) -> tuple:
+        """Check names, completeness, finiteness, ``T > 0``, couplings ``>= 0`` and broadcasting, once.
+
+        Returns ``(shape, {name: array or mpf})``; raises ``ValueError`` naming the parameter and the rule.
+        """
+        if not isinstance(values, Mapping):
+            raise ValueError(f"values must be a mapping {{parameter name: value}}, got {type(values).__name__}")
         check_known_names(values, self.parameter_names)
         missing = [n for n in self.parameter_names if n not in values]
         if missing:
@@ -178,19 +395,20 @@ class CompiledModel:
             check_finite(name, v)
         for name in self._temperatures:
             check_positive(name, values[name], "is a temperature and must be > 0")
-        for name in self._couplings:
-            check_nonnegative(name, values[name], "is a tunnel coupling and must be >= 0")
+        for name, rule in self._couplings.items():
+            check_nonnegative(name, values[name], rule)
         return broadcast_parameters({n: values[n] for n in self.parameter_names})
 
     # -- evaluation ------------------------------------------------------------------------------------------
     def rates(self, values: Mapping, backend: str = "numpy") -> list:
+        """Physical rates of every transition (in the order of ``me.transitions``) at ``values``."""
         shape, vals = self.validate(values)
         return self._rates(vals, shape, backend)
 
     def _args(self, vals, backend):
         args = [vals[n] for n in self.parameter_names]
         if backend == "mpmath":
-            args = [a if isinstance(a, mpmath.mpf) else mpmath.mpf(float(a)) for a in args]
+            args = [to_mpf(n, a) for n, a in zip(self.parameter_names, args)]
         return args
 
     def _rates(self, vals, shape, backend):
@@ -198,10 +416,70 @@ class CompiledModel:
         ks = self._fn("rates", backend)(*args)
         if backend == "numpy":
             ks = [np.broadcast_to(np.asarray(k, dtype=float), shape) for k in ks]
+            bad = [i for i, k in enumerate(ks) if not np.all(np.isfinite(k) & (k >= 0))]
+        else:
+            bad = [i for i, k in enumerate(ks) if not (mpmath.isfinite(k) and k >= 0)]
+        if bad:
+            t = self.me.transitions[bad[0]]
+            raise ValueError(
+                f"the rate of {t.reservoir!r} for {t.source} -> {t.target} is not a finite non-negative number at "
+                "these parameters (an extreme temperature ratio, or a spectral function that is negative)"
+            )
         return ks
 
+    def _check_connected(self, vals, shape, backend) -> None:
+        """Refuse points where zero couplings split the state graph (steady state not unique)."""
+        gam = self._fn("gammas", "numpy" if backend == "numpy" else "mpmath")(*self._args(vals, backend))
+        if backend == "numpy":
+            zero = np.stack([np.broadcast_to(np.asarray(g, dtype=float) == 0, shape) for g in gam], axis=-1)
+        else:
+            zero = np.array([g == 0 for g in gam], dtype=bool)
+        if not zero.any():
+            return
+        flat = zero.reshape(-1, zero.shape[-1])
+        patterns, first = np.unique(flat, axis=0, return_index=True)
+        n = self.me.n
+        for pat, at in zip(patterns, first):
+            if not pat.any():
+                continue
+            pairs = [pq for pq, z in zip(self._pairs, pat) if not z]
+            if len(connected_components(n, pairs)) == 1:
+                continue
+            point = np.unravel_index(at, shape) if shape else ()
+            zero_syms = set()
+            for g, z in zip(self._gamma_exprs, pat):
+                if z:
+                    zero_syms |= {s.name for s in g.free_symbols}
+            named = [nm for nm in sorted(zero_syms)
+                     if nm in vals and float(np.asarray(vals[nm], dtype=float)[point] if shape else vals[nm]) == 0]
+            where = f" at index {tuple(int(i) for i in point)}" if shape else ""
+            raise ValueError(
+                f"coupling(s) {', '.join(map(repr, named or sorted(zero_syms)))} = 0{where} split the states into "
+                "disconnected sets (a dot or a group of states decouples): the steady state is not unique; "
+                "give them a positive value"
+            )
+
     def evaluate(self, values: Mapping, *, backend: str = "numpy", method: str = "closed_form") -> dict:
-        """Occupations and currents at the given parameter values (see class docstring)."""
+        """Occupations and observables at the given parameter values.
+
+        Parameters
+        ----------
+        values : mapping
+            ``{parameter name: float | numpy array | mpf}`` (arrays broadcast together; see
+            :attr:`parameter_names`).
+        backend : {"numpy", "mpmath"}
+            Vectorized double precision, or one point at the working mpmath precision (at least 50 digits for the
+            solver).
+        method : {"closed_form", "solver"}
+            The compiled closed form, or the independent numeric elimination.
+
+        Returns
+        -------
+        dict
+            ``"p"``: ``{state: probability}``; ``"IN_<part>"``, ``"IE_<part>"``, ``"J_<part>"`` for every lead and
+            bath (positive from the coupling into the system), ``"P"`` (power ``-sum mu I^N``), ``"dS_dt"``
+            (``-sum J/T >= 0``), and any extra observables.
+        """
         if backend not in ("numpy", "mpmath"):
             raise ValueError(f"backend must be 'numpy' or 'mpmath', got {backend!r}")
         if method not in ("closed_form", "solver"):
@@ -209,7 +487,11 @@ class CompiledModel:
         shape, vals = self.validate(values)
         if backend == "mpmath" and shape != ():
             raise ValueError("backend 'mpmath' evaluates one parameter point: all parameters must be scalars")
+        return self._evaluate(vals, shape, backend, method)
+
+    def _evaluate(self, vals, shape, backend, method, *, refine=None) -> dict:
         ks = self._rates(vals, shape, backend)
+        self._check_connected(vals, shape, backend)
         n = self.me.n
         if method == "closed_form":
             nums = self._fn("numerators", backend)(*(_scale_rates(ks) if backend == "numpy" else ks))
@@ -220,8 +502,54 @@ class CompiledModel:
             p = [P[..., i] for i in range(n)]
         else:
             p = solve_rate_matrix_mpmath(n, self._pairs, ks, dps=max(mpmath.mp.dps, 50))
-        obs = self._fn("observables", backend)(*self._args(vals, backend), *ks, *p)
+        args = self._args(vals, backend)
+        obs = self._fn("observables", backend)(*args, *ks, *p)
         out = {"p": dict(zip(self.me.states, p))}
+        zero = self.identically_zero
         for name, v in zip(self.observable_names, obs):
-            out[name] = np.broadcast_to(v, shape) if backend == "numpy" and np.ndim(v) < len(shape) else v
+            if name in zero:
+                v = np.zeros(shape) if backend == "numpy" else mpmath.mpf(0)
+            elif backend == "numpy" and np.ndim(v) < len(shape):
+                v = np.broadcast_to(v, shape)
+            out[name] = v
+        if backend == "numpy" and (self.refine if refine is None else refine):
+            self._refine(out, vals, shape, args, ks, p, method)
         return out
+
+    def _refine(self, out, vals, shape, args, ks, p, method) -> None:
+        """Recompute net currents that cancelled (|net| < CANCELLATION_RATIO x gross flux) with mpmath."""
+        gross = self._fn("gross", "numpy")(*args, *ks, *p)
+        zero = self.identically_zero
+        flagged = np.zeros(shape, dtype=bool)
+        loss = np.zeros(shape)
+        for name, g in zip(self._current_names, gross):
+            if name in zero:
+                continue
+            g = np.broadcast_to(np.asarray(g, dtype=float), shape)
+            v = np.abs(np.asarray(out[name], dtype=float))
+            bad = (g > 0) & (v < CANCELLATION_RATIO * g)
+            if bad.any():
+                flagged |= bad
+                with np.errstate(divide="ignore"):
+                    digits = np.where(v > 0, np.log10(np.where(bad, g, 1.0) / np.where(v > 0, v, 1.0)), 40.0)
+                loss = np.maximum(loss, np.where(bad, digits, 0.0))
+        if not flagged.any():
+            return
+        idx = np.argwhere(flagged) if shape else [()]
+        dependent = [k for k in self.observable_names if k not in zero]
+        for nm in dependent:
+            if shape:
+                out[nm] = np.array(out[nm], dtype=float, copy=True)
+        for point in idx:
+            point = tuple(point)
+            pv = {n: (vals[n][point] if shape and np.ndim(vals[n]) else vals[n]) for n in self.parameter_names}
+            pv = {n: (np.broadcast_to(v, shape)[point] if shape else v) for n, v in
+                  ((n, vals[n]) for n in self.parameter_names)}
+            dps = int(min(400, 30 + (loss[point] if shape else float(loss))))
+            with mpmath.workdps(dps):
+                mp = self._evaluate({n: float(v) for n, v in pv.items()}, (), "mpmath", method, refine=False)
+            for nm in dependent:
+                if shape:
+                    out[nm][point] = float(mp[nm])
+                else:
+                    out[nm] = np.float64(float(mp[nm]))

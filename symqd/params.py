@@ -21,6 +21,12 @@ __all__ = [
 
 
 def _as_array(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, (str, bytes)) or isinstance(value, bool):
+        raise ValueError(f"parameter {name!r} must be a real number or an array of real numbers, got {value!r}")
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (str, bytes)) for v in np.ravel(np.asarray(value, dtype=object))):
+        raise ValueError(f"parameter {name!r} must be a real number or an array of real numbers, got {value!r}")
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
+        raise ValueError(f"parameter {name!r} must be an array of real numbers, got dtype {value.dtype}")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:

@@ -1,15 +1,19 @@
-"""Model description: single-level dots, pair interactions, reservoirs.
+"""Model description: dots (levels), pair interactions, and their couplings (leads and baths).
 
 A :class:`System` is an immutable description of
 
-* dots, each with one spinless level ``eps_<dot>`` (occupation 0 or 1);
+* dots, each one spinless level ``eps_<dot>`` (occupation 0 or 1); a spinful level is two dots sharing one level
+  symbol with an on-site interaction (:func:`spinful_level`), a multi-level dot several dots (:func:`levels`);
 * pair interactions ``U_<ab>``, **counted once per pair** (paper 1, ambiguity A1 of the spec); an interaction
-  equal to ``sympy.oo`` excludes every state in which both dots are occupied (paper 1's ``U_HC -> oo`` limit);
-* reservoirs, each tunnel-coupled to one dot, with temperature ``T``, electrochemical potential ``mu`` and a
-  coupling ``gamma`` that may depend on the occupations of other dots (paper 1 Eq. (4): ``gamma_L(h, c)``).
-  Several reservoirs may couple to the same dot (L, R and a probe P on dot M).
+  equal to ``sympy.oo`` (or ``math.inf``) excludes every state in which both dots are occupied (paper 1's
+  ``U_HC -> oo`` limit);
+* couplings (:mod:`symqd.baths`): fermionic :class:`~symqd.baths.Reservoir` leads (one dot or several levels,
+  occupation-dependent tunnel rates, paper 1 Eq. (4)) and :class:`~symqd.baths.BosonicBath` baths (an electron
+  hops between two dots, the energy difference exchanged with the bath).
 
 The energy of an occupation state ``n`` is ``E(n) = sum_i eps_i n_i + sum_{i<j} U_ij n_i n_j`` (paper 1 Eq. (1)).
+Every string is a symbol *name* (an identifier), never an expression; two different roles never share a
+generated symbol, and one name with two different sympy assumptions is refused.
 """
 
 from __future__ import annotations
@@ -20,104 +24,104 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Dot", "Reservoir", "System"]
+from symqd.baths import BosonicBath, Reservoir, as_symbol
+
+__all__ = ["Dot", "Reservoir", "BosonicBath", "System", "spinful_level", "levels"]
 
 State = tuple[int, ...]
 
 
-def _sym(x, name_if_none: str | None = None, **assumptions):
-    if x is None:
-        return sp.Symbol(name_if_none, **assumptions)
-    if isinstance(x, str):
-        return sp.Symbol(x, **assumptions)
-    return sp.sympify(x)
-
-
 @dataclass(frozen=True)
 class Dot:
-    """A single spinless level ``level`` (default symbol ``eps_<name>``)."""
+    """A single spinless level ``level`` (default symbol ``eps_<name>``, real).
+
+    Examples
+    --------
+    >>> Dot("D").level
+    eps_D
+    >>> Dot("up", "eps_d").level
+    eps_d
+    """
 
     name: str
     level: sp.Expr = None
 
     def __post_init__(self):
-        if not self.name or not self.name.isidentifier():
+        if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"dot name must be a non-empty identifier, got {self.name!r}")
-        object.__setattr__(self, "level", _sym(self.level, f"eps_{self.name}", real=True))
+        object.__setattr__(self, "level", as_symbol(self.level, f"eps_{self.name}", f"dot {self.name!r}: level",
+                                                    real=True))
 
 
-@dataclass(frozen=True)
-class Reservoir:
-    """A fermionic reservoir tunnel-coupled to dot ``dot``.
+def spinful_level(name: str, level=None, U=None) -> tuple:
+    """A spin-degenerate level as two dots ``<name>_up``, ``<name>_dn`` with on-site interaction (Anderson model).
 
     Parameters
     ----------
     name : str
-        Reservoir label (``"L"``, ``"R"``, ``"H"``, ``"C"``, ``"P"``).
-    dot : str
-        Name of the dot it exchanges electrons with.
-    temperature, mu : sympy expression or str, optional
-        Default symbols ``T_<name>`` (positive) and ``mu_<name>`` (real); pass ``0`` for a grounded reservoir.
-    coupling : expression, str or mapping, optional
-        Tunnel rate ``gamma``. If ``depends_on`` names other dots, a mapping from their occupation tuple to a rate
-        (paper 1 Eq. (4a,b): ``gamma_L(h, c)``); by default symbols ``gamma_<name>_<occupations>``.
-    depends_on : tuple of str
-        The other dots whose occupation the coupling depends on.
+    level : str, number or expression, optional
+        Shared level (default symbol ``eps_<name>``).
+    U : str, number, expression or ``math.inf``, optional
+        On-site interaction (default symbol ``U_<name>``; ``math.inf`` forbids double occupation).
+
+    Returns
+    -------
+    (dots, interactions)
+        To pass to :meth:`System.build` (merge with other dots/interactions).
+
+    Examples
+    --------
+    >>> dots, inter = spinful_level("d")
+    >>> [d.name for d in dots], list(inter.values())
+    (['d_up', 'd_dn'], [U_d])
     """
+    lev = as_symbol(level, f"eps_{name}", f"spinful level {name!r}: level", real=True)
+    dots = [Dot(f"{name}_up", lev), Dot(f"{name}_dn", lev)]
+    Uval = as_symbol(U, f"U_{name}", f"spinful level {name!r}: U", nonnegative=True)
+    return dots, {(f"{name}_up", f"{name}_dn"): Uval}
 
-    name: str
-    dot: str
-    temperature: sp.Expr = None
-    mu: sp.Expr = None
-    coupling: object = None
-    depends_on: tuple = ()
 
-    def __post_init__(self):
-        if not self.name or not self.name.isidentifier():
-            raise ValueError(f"reservoir name must be a non-empty identifier, got {self.name!r}")
-        object.__setattr__(self, "temperature", _sym(self.temperature, f"T_{self.name}", positive=True))
-        object.__setattr__(self, "mu", _sym(self.mu, f"mu_{self.name}", real=True))
-        deps = tuple(self.depends_on)
-        object.__setattr__(self, "depends_on", deps)
-        if self.dot in deps:
-            raise ValueError(f"reservoir {self.name!r}: coupling cannot depend on its own dot {self.dot!r}")
-        if deps:
-            keys = list(itertools.product((0, 1), repeat=len(deps)))
-            table = self.coupling
-            if table is None:
-                table = {k: sp.Symbol(f"gamma_{self.name}_{''.join(map(str, k))}", nonnegative=True) for k in keys}
-            if not isinstance(table, Mapping):
-                raise ValueError(
-                    f"reservoir {self.name!r}: coupling must map each occupation of {deps} to a rate, got {table!r}"
-                )
-            missing = [k for k in keys if k not in table]
-            if missing:
-                raise ValueError(f"reservoir {self.name!r}: coupling table misses occupation(s) {missing} of {deps}")
-            extra = [k for k in table if k not in keys]
-            if extra:
-                raise ValueError(f"reservoir {self.name!r}: coupling table has invalid occupation key(s) {extra}")
-            object.__setattr__(self, "coupling", tuple((k, sp.sympify(table[k])) for k in keys))
-        else:
-            object.__setattr__(self, "coupling", _sym(self.coupling, f"gamma_{self.name}", nonnegative=True))
+def levels(name: str, n: int, *, U=None) -> tuple:
+    """A dot with ``n`` spinless levels ``<name>0 .. <name>{n-1}`` (levels ``eps_<name>0``...), every pair
+    interacting with the same charging energy ``U`` (default symbol ``U_<name>``).
 
-    def rate_prefactor(self, occupations: Mapping[str, int]) -> sp.Expr:
-        """The coupling ``gamma`` for the given occupations of the other dots."""
-        if not self.depends_on:
-            return self.coupling
-        key = tuple(occupations[d] for d in self.depends_on)
-        return dict(self.coupling)[key]
+    Examples
+    --------
+    >>> dots, inter = levels("d", 3)
+    >>> [d.name for d in dots], len(inter)
+    (['d0', 'd1', 'd2'], 3)
+    """
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"levels: n must be a positive integer, got {n!r}")
+    dots = [Dot(f"{name}{i}") for i in range(n)]
+    Uval = as_symbol(U, f"U_{name}", f"levels {name!r}: U", nonnegative=True)
+    return dots, {(a.name, b.name): Uval for a, b in itertools.combinations(dots, 2)}
+
+
+def _interaction_name(a: str, b: str) -> str:
+    return f"U_{a}{b}" if len(a) == 1 and len(b) == 1 else f"U_{a}_{b}"
 
 
 @dataclass(frozen=True)
 class System:
-    """Dots + pair interactions (once per pair) + reservoirs. See the module docstring.
+    """Dots + pair interactions (once per pair) + couplings (leads and baths). See the module docstring.
+
+    Parameters
+    ----------
+    dots : tuple of :class:`Dot`
+    interactions : tuple of ``((a, b), U)``
+    reservoirs : tuple of :class:`~symqd.baths.Reservoir` and :class:`~symqd.baths.BosonicBath`
+        All couplings in declaration order (:attr:`leads` and :attr:`baths` split them).
 
     Examples
     --------
-    >>> import sympy as sp
     >>> s = System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])
     >>> s.states()
     [(0,), (1,)]
+    >>> a = System.build(["A", "B"], {("A", "B"): "U"},
+    ...                  [Reservoir("L", "A"), Reservoir("R", "B"), BosonicBath("ph", between=("A", "B"))])
+    >>> [p.name for p in a.baths], a.energy((1, 1))
+    (['ph'], U + eps_A + eps_B)
     """
 
     dots: tuple
@@ -126,19 +130,42 @@ class System:
     _index: dict = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, dots: Iterable, interactions: Mapping | None = None, reservoirs: Iterable = ()) -> "System":
-        """Convenience constructor: ``dots`` may be names or :class:`Dot`; ``interactions`` maps a pair of dot
-        names to ``U`` (``None`` -> symbol ``U_<ab>``; ``sympy.oo`` or ``math.inf`` excludes the pair)."""
+    def build(cls, dots: Iterable, interactions: Mapping | None = None, parts: Iterable = (), *,
+              reservoirs: Iterable | None = None) -> "System":
+        """Convenience constructor.
+
+        Parameters
+        ----------
+        dots : iterable of str or :class:`Dot`
+            Names (level symbol ``eps_<name>``) or :class:`Dot` objects.
+        interactions : mapping, optional
+            ``{(a, b): U}`` with ``U`` a symbol name, a number, ``math.inf``/``sympy.oo`` (excludes the pair) or
+            ``None`` (symbol ``U_<ab>`` for one-letter names, ``U_<a>_<b>`` otherwise).
+        parts : iterable
+            :class:`~symqd.baths.Reservoir` and :class:`~symqd.baths.BosonicBath` objects.
+        """
+        if reservoirs is not None:
+            parts = reservoirs
         dots = tuple(d if isinstance(d, Dot) else Dot(d) for d in dots)
         inter = []
+        if interactions is not None and not isinstance(interactions, Mapping):
+            raise ValueError(f"interactions must be a mapping {{(a, b): U}}, got {interactions!r}")
         for pair, U in (interactions or {}).items():
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise ValueError(f"interactions: keys must be pairs of dot names (a, b), got {pair!r}")
             a, b = pair
-            U = sp.Symbol(f"U_{a}{b}", nonnegative=True) if U is None else sp.sympify(U)
+            U = as_symbol(U, _interaction_name(a, b), f"interaction {pair}", nonnegative=True)
             inter.append(((a, b), U))
-        return cls(dots, tuple(inter), tuple(reservoirs))
+        parts = tuple(parts)
+        for p in parts:
+            if not isinstance(p, (Reservoir, BosonicBath)):
+                raise ValueError(f"parts must be Reservoir or BosonicBath objects, got {p!r}")
+        return cls(dots, tuple(inter), parts)
 
     def __post_init__(self):
         names = [d.name for d in self.dots]
+        if not names:
+            raise ValueError("a system needs at least one dot")
         if len(set(names)) != len(names):
             raise ValueError(f"duplicate dot names in {names}")
         seen = set()
@@ -154,14 +181,81 @@ class System:
             seen.add(key)
         rnames = [r.name for r in self.reservoirs]
         if len(set(rnames)) != len(rnames):
-            raise ValueError(f"duplicate reservoir names in {rnames}")
+            raise ValueError(f"duplicate reservoir/bath names in {rnames}")
         for r in self.reservoirs:
-            if r.dot not in names:
-                raise ValueError(f"reservoir {r.name!r} couples to non-existent dot {r.dot!r}; dots are {names}")
-            for d in r.depends_on:
+            kind = "bath" if isinstance(r, BosonicBath) else "reservoir"
+            for d in r.dots:
+                if d not in names:
+                    raise ValueError(f"{kind} {r.name!r} couples to non-existent dot {d!r}; dots are {names}")
+            for d in getattr(r, "depends_on", ()):
                 if d not in names:
                     raise ValueError(f"reservoir {r.name!r}: coupling depends on non-existent dot {d!r}")
         object.__setattr__(self, "_index", {n: i for i, n in enumerate(names)})
+        self._check_symbols()
+
+    def _check_symbols(self) -> None:
+        """One name, one symbol: refuse generated-name collisions and one name with two sets of assumptions."""
+        roles: dict = {}
+
+        def add(expr, role):
+            for sym in sp.sympify(expr).free_symbols:
+                roles.setdefault(sym.name, []).append((sym, role))
+
+        for d in self.dots:
+            add(d.level, f"level of dot {d.name!r}")
+        for (a, b), U in self.interactions:
+            if U is not sp.oo:
+                add(U, f"interaction ({a!r}, {b!r})")
+        generated = {}
+        for r in self.reservoirs:
+            kind = "bath" if isinstance(r, BosonicBath) else "reservoir"
+            add(r.temperature, f"temperature of {kind} {r.name!r}")
+            add(r.mu, f"mu of {kind} {r.name!r}")
+            for v in r.coupling_values():
+                add(v, f"coupling of {kind} {r.name!r}")
+            for nm, role in r.default_names().items():
+                generated.setdefault(nm, []).append(role)
+        for (a, b), U in self.interactions:
+            generated.setdefault(_interaction_name(a, b), []).append(f"interaction ({a!r}, {b!r})")
+        for d in self.dots:
+            generated.setdefault(f"eps_{d.name}", []).append(f"level of dot {d.name!r}")
+        for name, uses in roles.items():
+            syms = {s for s, _ in uses}
+            if len(syms) > 1:
+                def kind(sym):
+                    for a in ("positive", "nonnegative", "real"):
+                        if sym.assumptions0.get(a):
+                            return a
+                    return "no assumptions"
+
+                desc = "; ".join(f"{role} ({kind(s)})" for s, role in uses)
+                raise ValueError(
+                    f"symbol name {name!r} is used with different assumptions: {desc}; use different names"
+                )
+            # a generated default name that coincides with the symbol of a different role is a silent merge
+            gen_roles = generated.get(name, [])
+            user_roles = sorted({role for _, role in uses})
+            if len(gen_roles) > 1 and len(user_roles) > 1:
+                raise ValueError(
+                    f"default symbol name {name!r} would be shared by: {', '.join(user_roles)}; "
+                    "give these parameters explicit, different names"
+                )
+
+    # -- parts ------------------------------------------------------------------------------------------------
+    @property
+    def parts(self) -> tuple:
+        """All couplings (leads and baths) in declaration order."""
+        return self.reservoirs
+
+    @property
+    def leads(self) -> tuple:
+        """The fermionic leads."""
+        return tuple(r for r in self.reservoirs if isinstance(r, Reservoir))
+
+    @property
+    def baths(self) -> tuple:
+        """The bosonic baths."""
+        return tuple(r for r in self.reservoirs if isinstance(r, BosonicBath))
 
     # -- states and energies -------------------------------------------------------------------------------
     @property
@@ -169,7 +263,10 @@ class System:
         return tuple(d.name for d in self.dots)
 
     def dot_index(self, name: str) -> int:
-        return self._index[name]
+        try:
+            return self._index[name]
+        except KeyError:
+            raise ValueError(f"no dot named {name!r}; dots are {list(self._index)}") from None
 
     def excluded_pairs(self) -> list:
         return [(self._index[a], self._index[b]) for (a, b), U in self.interactions if U is sp.oo]
@@ -207,13 +304,12 @@ class System:
     def coupling_symbols(self) -> set:
         out = set()
         for r in self.reservoirs:
-            vals = [v for _, v in r.coupling] if r.depends_on else [r.coupling]
-            for v in vals:
-                out |= v.free_symbols
+            out |= r.coupling_symbols()
         return out
 
-    def reservoir(self, name: str) -> Reservoir:
+    def reservoir(self, name: str):
+        """The lead or bath called ``name``."""
         for r in self.reservoirs:
             if r.name == name:
                 return r
-        raise ValueError(f"no reservoir named {name!r}; reservoirs are {[r.name for r in self.reservoirs]}")
+        raise ValueError(f"no reservoir or bath named {name!r}; they are {[r.name for r in self.reservoirs]}")
