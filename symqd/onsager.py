@@ -85,11 +85,11 @@ class _Sym:
 
     @staticmethod
     def scalar(x):
-        return sp.sympify(x)
+        return _sym_value("value", x)
 
     @staticmethod
     def mat_scalar(x):
-        return sp.sympify(x)
+        return _sym_value("value", x)
 
     @staticmethod
     def quad(x, A, y):
@@ -124,8 +124,15 @@ class _Num:
 
     @staticmethod
     def solve(A, B):
+        # rescale both sides (entries near the float limits must not overflow inside LU)
+        cA = np.max(np.abs(A), axis=(-1, -2), keepdims=True)
+        cB = np.max(np.abs(B), axis=(-1, -2), keepdims=True)
+        cA = np.where(cA > 0, cA, 1.0)
+        cB = np.where(cB > 0, cB, 1.0)
         try:
-            return np.linalg.solve(A, B)
+            X = np.linalg.solve(A / cA, B / cB)
+            with np.errstate(over="ignore"):
+                return X * (cB / cA)
         except np.linalg.LinAlgError:
             raise ValueError("the particle block L_mumu of the Onsager matrix is singular (a reservoir is decoupled, "
                              "e.g. gamma_2 = 0); use the two-terminal block L[:2, :2] or take the limit") from None
@@ -173,33 +180,78 @@ def _backend(L):
 # --------------------------------------------------------------------------------------------------------------
 # validation
 # --------------------------------------------------------------------------------------------------------------
+def _sym_value(name: str, x):
+    """A sympy value from user input without ever parsing a string: numbers and sympy objects pass, a string must be
+    a plain identifier (becomes a real ``Symbol`` of that name), anything else raises ``ValueError``."""
+    if isinstance(x, str):
+        if not x.isidentifier():
+            raise ValueError(f"parameter {name!r}: a string is only accepted as a symbol name (an identifier), got "
+                             f"{x!r}; pass a sympy expression instead")
+        return sp.Symbol(x, real=True)
+    if isinstance(x, (sp.Basic, int, float, np.number)) and not isinstance(x, bool):
+        try:
+            return sp.sympify(x, strict=True)
+        except sp.SympifyError:
+            pass
+    if hasattr(x, "_mpf_"):
+        return sp.Float(x)
+    raise ValueError(f"parameter {name!r} must be a number, a sympy expression or a symbol name, got {x!r}")
+
+
 def is_symmetric(L, rtol: float = SYMMETRY_RTOL) -> bool:
-    """``L == L^T`` (exactly for sympy, up to ``rtol * max|L|`` for numpy); Onsager reciprocity at B = 0."""
+    """``L == L^T`` (exactly for sympy, by ``cancel`` of each difference; up to ``rtol * max|L|`` for numpy);
+    Onsager reciprocity at B = 0."""
     if isinstance(L, sp.MatrixBase):
-        return all(sp.simplify(L[i, j] - L[j, i]) == 0 for i in range(L.rows) for j in range(i + 1, L.cols))
+        return all(sp.cancel(sp.together(L[i, j] - L[j, i])) == 0
+                   for i in range(L.rows) for j in range(i + 1, L.cols))
     L = np.asarray(L, dtype=float)
     scale = np.max(np.abs(L), axis=(-1, -2), keepdims=True)
-    return bool(np.all(np.abs(L - np.swapaxes(L, -1, -2)) <= rtol * scale + 1e-300))
+    scale = np.where(scale > 0, scale, 1.0)
+    Ls = L / scale
+    return bool(np.all(np.abs(Ls - np.swapaxes(Ls, -1, -2)) <= rtol))
 
 
 def is_positive_semidefinite(L, rtol: float = PSD_RTOL):
     """Second law ``Sdot = X^T L X >= 0``: all eigenvalues of the symmetric part ``>= -rtol * max|eig|``.
 
-    For a sympy matrix returns sympy's ``is_positive_semidefinite`` (``None`` when undecidable, e.g. free symbols).
+    The matrix is rescaled by its largest entry first (entries up to the float limit work). For a sympy matrix
+    returns sympy's ``is_positive_semidefinite`` (``None`` when undecidable, e.g. free symbols).
     """
     if isinstance(L, sp.MatrixBase):
         return L.is_positive_semidefinite
     L = np.asarray(L, dtype=float)
-    eig = np.linalg.eigvalsh(0.5 * (L + np.swapaxes(L, -1, -2)))
-    scale = np.max(np.abs(eig), axis=-1)
-    return bool(np.all(eig.min(axis=-1) >= -rtol * scale))
+    scale = np.max(np.abs(L), axis=(-1, -2), keepdims=True)
+    Ls = L / np.where(scale > 0, scale, 1.0)
+    eig = np.linalg.eigvalsh(0.5 * (Ls + np.swapaxes(Ls, -1, -2)))
+    top = np.max(np.abs(eig), axis=-1)
+    return bool(np.all(eig.min(axis=-1) >= -rtol * top))
 
 
 def validate_onsager(L, T=None):
-    """Return ``L`` as a float array (or sympy Matrix) after the physical checks; ``ValueError`` says which failed."""
+    """Return ``L`` as a float array (or sympy Matrix) after the physical checks; ``ValueError`` says which failed.
+
+    numpy: finite, shape ``(..., 2m, 2m)``, symmetric and positive semidefinite up to round-off (after rescaling by
+    the largest entry). sympy: square of even size, **exactly** symmetric (``cancel`` of every ``L_ij - L_ji``);
+    positive semidefinite is decided exactly when ``L`` has no free symbols; with free symbols only what is
+    decidable cheaply is checked (a diagonal entry that is provably negative is rejected) -- the positivity of a
+    symbolic ``L`` is the caller's assumption (e.g. ``L = R^T R``, :mod:`symqd.cholesky`).
+    """
     if isinstance(L, sp.MatrixBase):
         if L.rows != L.cols or L.rows % 2 or L.rows == 0:
             raise ValueError(f"Onsager matrix L must be square with even size 2(n-1), got shape {L.shape}")
+        if not is_symmetric(L):
+            raise ValueError("Onsager matrix L is not symmetric (L_ij != L_ji exactly; Onsager reciprocity at B = 0)")
+        if any(L[i, i].is_negative for i in range(L.rows)):
+            raise ValueError("Onsager matrix L has a negative diagonal entry (second law X^T L X >= 0 violated)")
+        if not L.free_symbols:
+            if any(not x.is_real for x in L):
+                raise ValueError("Onsager matrix L must be real")
+            if L.is_positive_semidefinite is False:
+                raise ValueError("Onsager matrix L is not positive semidefinite (second law X^T L X >= 0 violated)")
+        if T is not None:
+            Ts = _sym_value("T", T)
+            if Ts.is_positive is False or Ts.is_finite is False:
+                raise ValueError(f"reference temperature T must be > 0 and finite, got {T}")
         return L
     try:
         L = np.asarray(L, dtype=float)
@@ -215,10 +267,83 @@ def validate_onsager(L, T=None):
         raise ValueError("Onsager matrix L is not positive semidefinite (negative eigenvalue beyond round-off; "
                          "second law X^T L X >= 0 violated)")
     if T is not None:
-        T_arr = np.asarray(T, dtype=float)
-        if np.any(np.isnan(T_arr)) or not np.all(T_arr > 0):
-            raise ValueError(f"reference temperature T must be > 0, got {T}")
+        if isinstance(T, str):
+            raise ValueError(f"reference temperature T must be a number for a numeric L, got {T!r}")
+        try:
+            T_arr = np.asarray(T, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"reference temperature T must be a real number or array, got {T!r}") from None
+        if np.any(np.isnan(T_arr)) or not np.all(T_arr > 0) or not np.all(np.isfinite(T_arr)):
+            raise ValueError(f"reference temperature T must be > 0 and finite, got {T}")
     return L
+
+
+def _check_e(B, e):
+    """``e`` (signed charge): nonzero and finite; a sympy value for a sympy L."""
+    if B.symbolic:
+        es = _sym_value("e", e)
+        if es.is_zero or es.is_finite is False:
+            raise ValueError(f"parameter 'e' (the charge) must be nonzero and finite, got {e}")
+        return es
+    if isinstance(e, str):
+        raise ValueError(f"parameter 'e' must be a number for a numeric L, got {e!r}")
+    try:
+        ea = np.asarray(e, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter 'e' must be a real number, got {e!r}") from None
+    if not np.all(np.isfinite(ea)) or np.any(ea == 0):
+        raise ValueError(f"parameter 'e' (the charge) must be nonzero and finite, got {e}")
+    return ea
+
+
+def _check_forces(B, L, name, X):
+    """Forces ``X^mu`` / ``X^T``: ``n - 1`` finite entries (last axis) for numpy, sympy values for sympy."""
+    m = L.shape[-1] // 2
+    if B.symbolic:
+        try:
+            vals = list(X)
+        except TypeError:
+            raise ValueError(f"parameter {name!r} must be a sequence of {m} forces, got {X!r}") from None
+        if len(vals) != m:
+            raise ValueError(f"parameter {name!r} must have {m} entries (one per non-reference reservoir), got "
+                             f"{len(vals)}")
+        return [_sym_value(name, x) for x in vals]
+    if isinstance(X, str) or (isinstance(X, (list, tuple)) and any(isinstance(x, str) for x in X)):
+        raise ValueError(f"parameter {name!r} must be numeric for a numeric L, got {X!r}")
+    try:
+        Xa = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter {name!r} must be a real array of forces, got {X!r}") from None
+    if Xa.ndim == 0 or Xa.shape[-1] != m:
+        raise ValueError(f"parameter {name!r} must have last dimension {m} (one force per non-reference reservoir),"
+                         f" got shape {Xa.shape}")
+    if not np.all(np.isfinite(Xa)):
+        raise ValueError(f"parameter {name!r} must be finite (no NaN or inf)")
+    return Xa
+
+
+def _check_case(L, case):
+    """``case``: a non-empty tuple of distinct reservoir numbers ``1 .. n`` (``n`` = the reference)."""
+    if case is None:
+        return None
+    n = L.shape[-1] // 2 + 1
+    try:
+        items = tuple(case)
+    except TypeError:
+        raise ValueError(f"parameter 'case' must be a tuple of reservoir numbers 1..{n}, got {case!r}") from None
+    ok = len(items) > 0 and all(isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 1 <= c <= n
+                                for c in items) and len(set(items)) == len(items)
+    if not ok:
+        raise ValueError(f"parameter 'case' must be a non-empty tuple of distinct reservoir numbers 1..{n} (the "
+                         f"reservoirs whose heat counts as absorbed; {n} is the reference), got {case!r}")
+    return tuple(int(c) for c in items)
+
+
+def _require_three_terminal(L, what):
+    if L.shape[-1] != 4:
+        raise ValueError(f"{what} is defined for three terminals (a 4x4 Onsager matrix); got shape {L.shape}. "
+                         "For more terminals use figure_of_merit(L, XT), max_power, efficiency_at_max_power, which "
+                         "hold for any number of terminals")
 
 
 def _setup(L, T=None):
@@ -243,6 +368,7 @@ def thermopower(L, T, e=1):
     ``S = L_mumu^{-1} L_muT / (e T)`` (units k_B/e). First index: voltage lead, second: heated lead.
     """
     B, L = _setup(L, T)
+    e = _check_e(B, e)
     Lmm, LmT, _, _ = B.blocks(L)
     return B.tidy(B.solve(Lmm, LmT) / (B.mat_scalar(e) * B.mat_scalar(T)))
 
@@ -250,6 +376,7 @@ def thermopower(L, T, e=1):
 def conductance(L, T, e=1):
     r"""Conductance matrix ``G_ij = e J_i / (V_j - V_3)`` at equal temperatures: ``G = (e^2/T) L_mumu`` (Sec. 3.3)."""
     B, L = _setup(L, T)
+    e = _check_e(B, e)
     Lmm = B.blocks(L)[0]
     return B.tidy(Lmm * (B.mat_scalar(e) ** 2 / B.mat_scalar(T)))
 
@@ -277,6 +404,7 @@ def peltier(L, T, e=1):
     ``T`` is accepted for API symmetry and validated (``Pi`` itself does not depend on it).
     """
     B, L = _setup(L, T)
+    e = _check_e(B, e)
     Lmm, _, LTm, _ = B.blocks(L)
     return B.tidy(B.t(B.solve(B.t(Lmm), B.t(LTm))) / B.mat_scalar(e))
 
@@ -303,6 +431,7 @@ def currents(L, Xmu, XT):
     Returns two vectors of length ``n - 1`` (sympy column matrices, or arrays ``(..., n-1)``).
     """
     B, L = _setup(L)
+    Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
     out = L @ _forces(B, Xmu, XT)
     if B.symbolic:
         return out[0::2, 0], out[1::2, 0]
@@ -321,6 +450,7 @@ def heat_currents(L, Xmu, XT):
 def power(L, T, Xmu, XT):
     r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, Eq. (w) (positive = work produced)."""
     B, L = _setup(L, T)
+    Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
     J, _ = currents(L, Xmu, XT)
     if B.symbolic:
         return B.tidy(-B.scalar(T) * sum(x * j for x, j in zip(Xmu, J)))
@@ -346,6 +476,8 @@ def efficiency(L, T, Xmu, XT, case=None):
     by default (numeric only) every positive one, including the reference ``J^Q_n = -sum J^Q_i``.
     """
     B, L = _setup(L, T)
+    Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
+    case = _check_case(L, case)
     Q = _absorbed_heat(B, heat_currents(L, Xmu, XT), case)
     return B.tidy(power(L, T, Xmu, XT) / Q)
 
@@ -358,6 +490,8 @@ def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
     (b) both positive.
     """
     B, L = _setup(L, T)
+    Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
+    case = _check_case(L, case)
     _, JQ = currents(L, Xmu, XT)
     Q = _absorbed_heat(B, heat_currents(L, Xmu, XT), case)
     if B.symbolic:
@@ -378,6 +512,7 @@ def m_matrix(L):
 def optimal_potentials(L, XT):
     r"""Forces maximising ``W`` at fixed ``X^T``: ``X^mu* = -(1/2) L_mumu^{-1} L_muT X^T`` (Sec. 3.8)."""
     B, L = _setup(L)
+    XT = _check_forces(B, L, "XT", XT)
     Lmm, LmT, _, _ = B.blocks(L)
     return B.tidy(B.vec_out(-B.solve(Lmm, LmT @ B.col(XT)) / 2))
 
@@ -389,6 +524,7 @@ def max_power(L, T, XT):
     ``Xmu_opt = -(1/2) L_mumu^{-1} L_muT X^T`` (maximum over ``X^mu`` because ``L_mumu`` is positive definite).
     """
     B, L = _setup(L, T)
+    XT = _check_forces(B, L, "XT", XT)
     x = B.col(XT)
     W = B.scalar(T) * B.quad(x, m_matrix(L), x) / 4
     return B.tidy(W), optimal_potentials(L, XT)
@@ -423,6 +559,7 @@ def figure_of_merit(L, XT):
     Boxed law of Sec. 3.9: ``eta^(k)(W_max) = (eta^(k)_C / 2) Z/(Z+2)`` for every heat-flow case ``k``.
     """
     B, L = _setup(L)
+    XT = _check_forces(B, L, "XT", XT)
     x = B.col(XT)
     return B.tidy(B.quad(x, m_matrix(L), x) / B.quad(x, reduced_thermal_matrix(L), x))
 
@@ -435,6 +572,7 @@ def generalized_figures_of_merit(L, normalization: str = "11"):
     in the two-terminal limit ``ZT_1 -> ZT = L_12^2 / det L^(2)``.
     """
     B, L = _setup(L)
+    _require_three_terminal(L, "generalized_figures_of_merit (Eq. ztgen)")
     M, Kt = m_matrix(L), reduced_thermal_matrix(L)
     pick = {"11": lambda k: k[0, 0] if B.symbolic else k[..., 0, 0],
             "22": lambda k: k[1, 1] if B.symbolic else k[..., 1, 1],
@@ -462,6 +600,12 @@ def efficiency_constants(L, delta):
     ``Z_1, C_1, Z_2, C_2, Z_12, C_12``.
     """
     B, L = _setup(L)
+    _require_three_terminal(L, "efficiency_constants (Eqs. eq:c1, eq:c2, ca12)")
+    if B.symbolic:
+        delta = _sym_value("delta", delta)
+    else:
+        delta = _check_forces(B, np.zeros((2, 2)), "delta", np.asarray(delta, dtype=float)[..., None]
+                              if not isinstance(delta, str) else delta)[..., 0]
     M, Kt = m_matrix(L), reduced_thermal_matrix(L)
     el = (lambda A, i, j: A[i, j]) if B.symbolic else (lambda A, i, j: A[..., i, j])
     a1, b, a2 = el(M, 0, 0), el(M, 0, 1), el(M, 1, 1)
@@ -488,8 +632,7 @@ def power_factor(L, T):
     Only for three terminals (``L`` 4x4).
     """
     B, L = _setup(L, T)
-    if L.shape[-1] != 4:
-        raise ValueError(f"power_factor needs a three-terminal 4x4 Onsager matrix, got shape {L.shape}")
+    _require_three_terminal(L, "power_factor (Eq. neweq1)")
     P = m_matrix(L) / B.mat_scalar(T) ** 3
     el = (lambda i, j: P[i, j]) if B.symbolic else (lambda i, j: P[..., i, j])
     A, Bq, C = el(0, 0), el(0, 1), el(1, 1)
