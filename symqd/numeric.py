@@ -199,6 +199,9 @@ def _scale_rates(ks: list) -> list:
     return [k / kmax for k in ks]
 
 
+#: points per chunk of the numpy backend (temporaries stay cache-sized; 10^7 points need < 1 GiB extra)
+CHUNK_SIZE = 32768
+
 #: a net current below this fraction of its one-way (gross) flux has lost > 7 digits in double precision
 CANCELLATION_RATIO = 1e-7
 
@@ -452,6 +455,14 @@ class CompiledModel:
                     zero_syms |= {s.name for s in g.free_symbols}
             named = [nm for nm in sorted(zero_syms)
                      if nm in vals and float(np.asarray(vals[nm], dtype=float)[point] if shape else vals[nm]) == 0]
+            # name the responsible ones: those whose being nonzero alone would reconnect the states
+            culprits = []
+            for nm in named:
+                revived = [pq for pq, z, g in zip(self._pairs, pat, self._gamma_exprs)
+                           if not z or nm in {s.name for s in g.free_symbols}]
+                if len(connected_components(n, revived)) == 1:
+                    culprits.append(nm)
+            named = culprits or named
             where = f" at index {tuple(int(i) for i in point)}" if shape else ""
             raise ValueError(
                 f"coupling(s) {', '.join(map(repr, named or sorted(zero_syms)))} = 0{where} split the states into "
@@ -459,7 +470,8 @@ class CompiledModel:
                 "give them a positive value"
             )
 
-    def evaluate(self, values: Mapping, *, backend: str = "numpy", method: str = "closed_form") -> dict:
+    def evaluate(self, values: Mapping, *, backend: str = "numpy", method: str = "closed_form",
+                 outputs=None, chunk_size: int | None = None) -> dict:
         """Occupations and observables at the given parameter values.
 
         Parameters
@@ -472,6 +484,12 @@ class CompiledModel:
             solver).
         method : {"closed_form", "solver"}
             The compiled closed form, or the independent numeric elimination.
+        outputs : iterable of str, optional
+            Only these keys (``"p"`` and/or observable names); default all. With few outputs, 10^7 points fit in
+            well under 1 GiB (the evaluation runs in chunks).
+        chunk_size : int, optional
+            Points per chunk for the numpy backend (default :data:`CHUNK_SIZE`); bounds the temporaries of the
+            compiled program, and is also faster (cache-resident arrays).
 
         Returns
         -------
@@ -487,7 +505,43 @@ class CompiledModel:
         shape, vals = self.validate(values)
         if backend == "mpmath" and shape != ():
             raise ValueError("backend 'mpmath' evaluates one parameter point: all parameters must be scalars")
-        return self._evaluate(vals, shape, backend, method)
+        keys = None
+        if outputs is not None:
+            keys = [outputs] if isinstance(outputs, str) else list(outputs)
+            unknown = [k for k in keys if k != "p" and k not in self.observable_names]
+            if unknown:
+                raise ValueError(f"outputs: unknown name(s) {unknown}; available: 'p', {self.observable_names}")
+        chunk = CHUNK_SIZE if chunk_size is None else int(chunk_size)
+        if chunk < 1:
+            raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+        size = int(np.prod(shape)) if shape else 1
+        if backend == "mpmath" or size <= chunk:
+            out = self._evaluate(vals, shape, backend, method)
+            return out if keys is None else {k: out[k] for k in keys}
+        return self._evaluate_chunked(vals, shape, method, keys, chunk)
+
+    def _evaluate_chunked(self, vals, shape, method, keys, chunk) -> dict:
+        """Evaluate along the leading axis in blocks of about ``chunk`` points (bounded temporaries)."""
+        keys = keys if keys is not None else ["p", *self.observable_names]
+        result = {}
+        if "p" in keys:
+            result["p"] = {s: np.empty(shape) for s in self.me.states}
+        for k in keys:
+            if k != "p":
+                result[k] = np.empty(shape)
+        inner = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+        step = max(1, chunk // max(inner, 1))
+        for i0 in range(0, shape[0], step):
+            i1 = min(shape[0], i0 + step)
+            sub = {n: np.broadcast_to(v, shape)[i0:i1] for n, v in vals.items()}
+            part = self._evaluate(sub, (i1 - i0,) + tuple(shape[1:]), "numpy", method)
+            for k in keys:
+                if k == "p":
+                    for s in self.me.states:
+                        result["p"][s][i0:i1] = part["p"][s]
+                else:
+                    result[k][i0:i1] = part[k]
+        return result
 
     def _evaluate(self, vals, shape, backend, method, *, refine=None) -> dict:
         ks = self._rates(vals, shape, backend)

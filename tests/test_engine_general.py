@@ -382,3 +382,18 @@ def test_symbolic_conservation_on_a_bath_model():
     assert all(prove_conservation(phonon_double_dot()).values())
     g = gross_fluxes(phonon_double_dot())
     assert set(g) >= {"IN_ph", "IE_ph", "J_ph"}
+
+
+def test_chunked_evaluation_equals_one_shot_and_selects_outputs():
+    me = phonon_double_dot()
+    cm = CompiledModel(me)
+    rng = np.random.default_rng(7)
+    vals = {n: rng.uniform(0.3, 2.0, (40, 3)) if n.startswith(("T", "g")) else rng.uniform(-2, 2, (40, 1))
+            for n in cm.parameter_names}
+    whole = cm.evaluate(vals)
+    parts = cm.evaluate(vals, outputs=["IN_L", "p"], chunk_size=7)
+    assert set(parts) == {"IN_L", "p"}
+    assert np.array_equal(parts["IN_L"], whole["IN_L"])
+    assert all(np.array_equal(parts["p"][s], whole["p"][s]) for s in me.states)
+    with pytest.raises(ValueError, match="outputs: unknown"):
+        cm.evaluate(vals, outputs=["IN_X"])
