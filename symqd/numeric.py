@@ -284,6 +284,17 @@ class CompiledModel:
         self._pairs = [(me.index[t.source], me.index[t.target]) for t in me.transitions]
         self._fns: dict = {}
 
+        def monotone(g):  # a product/sum of coupling symbols and positive numbers vanishes only with a coupling
+            if g.is_Symbol:
+                return g.name in self._couplings
+            if g.is_Number:
+                return g > 0
+            if g.is_Mul or g.is_Add or (g.is_Pow and g.exp.is_positive):
+                return all(monotone(a) for a in (g.args if not g.is_Pow else (g.base,)))
+            return False
+
+        self._gammas_positive_unless_zero_coupling = all(monotone(g) for g in self._gamma_exprs)
+
     # -- construction helpers ----------------------------------------------------------------------------------
     def _model_symbols(self) -> dict:
         rates = self.me.physical_rates()
@@ -432,6 +443,11 @@ class CompiledModel:
 
     def _check_connected(self, vals, shape, backend) -> None:
         """Refuse points where zero couplings split the state graph (steady state not unique)."""
+        if self._gammas_positive_unless_zero_coupling and not any(
+            np.any(np.asarray(vals[c]) == 0) if not isinstance(vals[c], mpmath.mpf) else vals[c] == 0
+            for c in self._couplings
+        ):
+            return
         gam = self._fn("gammas", "numpy" if backend == "numpy" else "mpmath")(*self._args(vals, backend))
         if backend == "numpy":
             zero = np.stack([np.broadcast_to(np.asarray(g, dtype=float) == 0, shape) for g in gam], axis=-1)
@@ -570,9 +586,10 @@ class CompiledModel:
             self._refine(out, vals, shape, args, ks, p, method)
         return out
 
-    def _refine(self, out, vals, shape, args, ks, p, method) -> None:
+    def _refine(self, out, vals, shape, args, ks, p, method, gross=None) -> None:
         """Recompute net currents that cancelled (|net| < CANCELLATION_RATIO x gross flux) with mpmath."""
-        gross = self._fn("gross", "numpy")(*args, *ks, *p)
+        if gross is None:
+            gross = self._fn("gross", "numpy")(*args, *ks, *p)
         zero = self.identically_zero
         flagged = np.zeros(shape, dtype=bool)
         loss = np.zeros(shape)
@@ -596,7 +613,6 @@ class CompiledModel:
                 out[nm] = np.array(out[nm], dtype=float, copy=True)
         for point in idx:
             point = tuple(point)
-            pv = {n: (vals[n][point] if shape and np.ndim(vals[n]) else vals[n]) for n in self.parameter_names}
             pv = {n: (np.broadcast_to(v, shape)[point] if shape else v) for n, v in
                   ((n, vals[n]) for n in self.parameter_names)}
             dps = int(min(400, 30 + (loss[point] if shape else float(loss))))

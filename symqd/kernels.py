@@ -1,0 +1,230 @@
+"""Compiled C kernels generated from the same symbolic closed form (optional; needs a C compiler at run time).
+
+:func:`compile_kernel` turns a :class:`~symqd.numeric.CompiledModel` into one straight-line C loop body per
+parameter point — the physical rates (each coupling's rate law, with the overflow-free Fermi/Bose forms of
+:mod:`symqd.fermi`), the per-point rate scaling, the normalized subtraction-free elimination program of the steady
+state (:func:`symqd.graph.elimination_program`), the observables and their gross fluxes — printed by
+:func:`sympy.ccode` from exactly the expressions the numpy path lambdifies (one source of truth). The loop carries
+``#pragma omp simd`` and is built with ``-O3 -march=native -ffast-math -fopenmp-simd`` so that gcc vectorizes it
+with the SIMD ``exp`` of glibc's libmvec (AVX2/AVX-512).
+
+Where no compiler is found (or compilation fails) :meth:`KernelModel.evaluate` falls back to the numpy path with
+a one-line :class:`RuntimeWarning`. Cancellation is handled as on the numpy path: points whose net currents fall
+below ``CANCELLATION_RATIO`` x their gross flux are recomputed in mpmath.
+
+Examples
+--------
+>>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+>>> from symqd.kernels import KernelModel
+>>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")]))
+>>> km = KernelModel(CompiledModel(me))
+>>> r = km.evaluate({"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": [0.5, 1.0]})
+>>> [round(float(x), 6) for x in r["IN_R"]]
+[0.06123, 0.115529]
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["KernelModel", "compile_kernel", "kernel_source", "compiler_available"]
+
+_PRELUDE = r"""
+#include <math.h>
+static inline double symqd_fermi(double x) { double e = exp(-fabs(x)); double num = x > 0 ? e : 1.0; return num / (1.0 + e); }
+static inline double symqd_xbose(double x) {
+    if (x == 0.0) return 1.0;
+    if (x > 0) { double e = exp(-x); return x * e / (1.0 - e); }
+    return x / expm1(x);
+}
+static inline double symqd_guard(double x) { return x > 1e-300 ? x : 1e-300; }
+"""
+
+_USER_FUNCTIONS = {"fermi": "symqd_fermi", "xbose": "symqd_xbose", "exit_rate_guard": "symqd_guard"}
+
+
+def compiler_available() -> str | None:
+    """Path of a C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``), or ``None``."""
+    for c in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if c and shutil.which(c):
+            return shutil.which(c)
+    return None
+
+
+def _c(expr, names) -> str:
+    return sp.ccode(sp.sympify(expr).xreplace(names), user_functions=_USER_FUNCTIONS)
+
+
+def kernel_source(cm) -> tuple[str, list]:
+    """C source of the kernel of ``cm`` and the list of its output names (``p_<i>``, observables, gross fluxes)."""
+    me = cm.me
+    names = {}
+    for i, s in enumerate(cm.parameters):
+        names[s] = sp.Symbol(f"a{i}")
+    ks = list(me.rate_symbols)
+    ps = list(me.probability_symbols())
+    for i, k in enumerate(ks):
+        names[k] = sp.Symbol(f"k{i}")
+    for i, p in enumerate(ps):
+        names[p] = sp.Symbol(f"p{i}")
+    lines = []
+    # rates (cse shares the Fermi arguments)
+    rep, red = sp.cse([e.xreplace(names) for e in cm._rate_exprs], symbols=sp.numbered_symbols("r"))
+    for sym, e in rep:
+        lines.append(f"double {sym} = {_c(e, {})};")
+    for i, e in enumerate(red):
+        lines.append(f"double k{i} = {_c(e, {})};")
+    # per-point scaling of the rates for the elimination (the steady state is scale-invariant)
+    if ks:
+        lines.append("double kmax = k0;")
+        lines += [f"kmax = k{i} > kmax ? k{i} : kmax;" for i in range(1, len(ks))]
+        lines.append("kmax = kmax > 0 ? kmax : 1.0;")
+    scaled = {k: sp.Symbol(f"s{i}") for i, k in enumerate(ks)}
+    lines += [f"double s{i} = k{i} / kmax;" for i in range(len(ks))]
+    program, pis = cm.program
+    prog_names = dict(scaled)
+    for j, (sym, _) in enumerate(program):
+        prog_names[sym] = sp.Symbol(f"t{j}")
+    for j, (sym, e) in enumerate(program):
+        lines.append(f"double t{j} = {_c(e, prog_names)};")
+    pis_c = [_c(x, prog_names) for x in pis]
+    lines.append("double Z = " + " + ".join(f"({x})" for x in pis_c) + ";")
+    for i, x in enumerate(pis_c):
+        lines.append(f"double p{i} = ({x}) / Z;")
+    outputs = [f"p_{i}" for i in range(len(ps))]
+    body_out = [f"out[{i}][i] = p{i};" for i in range(len(ps))]
+    exprs = [e.xreplace(names) for e in cm._obs_exprs + cm._gross_exprs]
+    rep, red = sp.cse(exprs, symbols=sp.numbered_symbols("o"))
+    for sym, e in rep:
+        lines.append(f"double {sym} = {_c(e, {})};")
+    labels = list(cm.observable_names) + [f"gross:{n}" for n in cm._current_names]
+    for j, (lab, e) in enumerate(zip(labels, red)):
+        body_out.append(f"out[{len(outputs)}][i] = {_c(e, {})};")
+        outputs.append(lab)
+    loads = [f"double a{i} = in{i}[i];" for i in range(len(cm.parameters))]
+    body_out = [line.replace("out[", "out").replace("][i]", "[i]") for line in body_out]
+    sig = ", ".join([f"const double* restrict in{i}" for i in range(len(cm.parameters))]
+                    + [f"double* restrict out{j}" for j in range(len(outputs))])
+    src = _PRELUDE + (
+        f"void symqd_kernel(long n, {sig}) {{\n"
+        "#pragma omp simd\n"
+        "  for (long i = 0; i < n; i++) {\n    "
+        + "\n    ".join(loads + lines + body_out)
+        + "\n  }\n}\n"
+    )
+    return src, outputs
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("SYMQD_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "symqd")
+    try:
+        Path(base).mkdir(parents=True, exist_ok=True)
+        return Path(base)
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="symqd-"))
+
+
+#: -ffast-math lets gcc call glibc's SIMD exp (libmvec); every input is validated finite and every intermediate of
+#: the subtraction-free program is positive and finite (exit sums floored), so finite-math assumptions hold
+FLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-shared", "-fPIC"]
+
+
+def compile_kernel(cm):
+    """Compile the kernel of ``cm``; returns ``(ctypes function, output names)`` or raises ``RuntimeError``."""
+    cc = compiler_available()
+    if cc is None:
+        raise RuntimeError("no C compiler found (set CC or install gcc)")
+    src, outputs = kernel_source(cm)
+    key = hashlib.sha256((src + " ".join(FLAGS)).encode()).hexdigest()[:20]
+    d = _cache_dir()
+    lib = d / f"symqd_kernel_{key}.so"
+    if not lib.exists():
+        c = d / f"symqd_kernel_{key}.c"
+        c.write_text(src)
+        tmp = d / f"symqd_kernel_{key}.{os.getpid()}.so"
+        res = subprocess.run([cc, *FLAGS, "-o", str(tmp), str(c), "-lm"], capture_output=True, text=True)
+        if res.returncode != 0:
+            raise RuntimeError(f"C compilation failed: {res.stderr.strip()[:500]}")
+        os.replace(tmp, lib)
+    so = ctypes.CDLL(str(lib))
+    fn = so.symqd_kernel
+    fn.restype = None
+    return fn, outputs
+
+
+class KernelModel:
+    """A :class:`~symqd.numeric.CompiledModel` evaluated by a compiled C kernel (numpy fallback with a notice).
+
+    Parameters
+    ----------
+    cm : CompiledModel
+    chunk_size : int
+        Points per kernel call (bounded memory for any number of points).
+
+    ``evaluate(values, outputs=None)`` takes and returns what ``cm.evaluate`` does for the numpy backend and
+    the closed form; results agree with it to ~1e-15 relative to the gross fluxes (tested at 1e-13).
+    """
+
+    def __init__(self, cm, chunk_size: int = 32768):
+        self.cm = cm
+        self.chunk_size = int(chunk_size)
+        try:
+            self._fn, self.outputs = compile_kernel(cm)
+            self.available = True
+        except RuntimeError as exc:
+            warnings.warn(f"symqd.kernels: {exc}; using the numpy backend", RuntimeWarning, stacklevel=2)
+            self._fn, self.outputs, self.available = None, [], False
+
+    def evaluate(self, values, *, outputs=None) -> dict:
+        cm = self.cm
+        if not self.available:
+            return cm.evaluate(values, outputs=outputs)
+        shape, vals = cm.validate(values)
+        keys = ["p", *cm.observable_names] if outputs is None else ([outputs] if isinstance(outputs, str)
+                                                                    else list(outputs))
+        unknown = [k for k in keys if k != "p" and k not in cm.observable_names]
+        if unknown:
+            raise ValueError(f"outputs: unknown name(s) {unknown}; available: 'p', {cm.observable_names}")
+        size = int(np.prod(shape)) if shape else 1
+        flat = {n: np.broadcast_to(vals[n], shape) for n in cm.parameter_names}
+        # zero couplings that split the graph are refused exactly as on the numpy path
+        cm._check_connected(vals, shape, "numpy")
+        nout = len(self.outputs)
+        res = np.empty((nout, size))
+        step = min(self.chunk_size, size)
+        columns = []
+        for name in cm.parameter_names:
+            v = np.asarray(vals[name], dtype=float)
+            if v.size == 1:
+                columns.append((True, np.full(step, float(v.reshape(-1)[0]))))
+            else:
+                columns.append((False, np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1)))
+        for i0 in range(0, size, step):
+            i1 = min(size, i0 + step)
+            ins = [col[: i1 - i0] if scalar else col[i0:i1] for scalar, col in columns]
+            args = [ctypes.c_long(i1 - i0)] + [ctypes.c_void_p(a.ctypes.data) for a in ins]
+            args += [ctypes.c_void_p(res[j, i0:i1].ctypes.data) for j in range(nout)]
+            self._fn(*args)
+        n = cm.me.n
+        full = {"p": {s: res[i].reshape(shape) for i, s in enumerate(cm.me.states)}}
+        for j, name in enumerate(self.outputs[n:n + len(cm.observable_names)]):
+            full[name] = res[n + j].reshape(shape)
+        for name in cm.identically_zero:
+            full[name] = np.zeros(shape)
+        gross = [res[n + len(cm.observable_names) + j].reshape(shape) for j in range(len(cm._current_names))]
+        if cm.refine:
+            cm._refine(full, vals, shape, None, None, None, "closed_form", gross=gross)
+        if not shape:
+            full = {k: ({s: np.float64(x) for s, x in v.items()} if k == "p" else np.float64(v)) for k, v in
+                    full.items()}
+        return {k: full[k] for k in keys}
