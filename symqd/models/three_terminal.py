@@ -353,7 +353,8 @@ def double_dot_transmission(g1, g2, g3, EL, ER, t):
     all digits near a narrow resonance (``|D|^2 ~ width^2`` from ``O(1)`` coefficients).
     """
     p = [float(x) for x in (g1, g2, g3, EL, ER, t)]
-    poles, nums, _, _ = _poles_and_numerators("double", p, _NumpyOps())
+    with np.errstate(all="ignore"):
+        poles, nums, _, _ = _poles_and_numerators("double", p, _NumpyOps())
     (lp, _), (lm, _) = poles
 
     def tau(E):
@@ -512,7 +513,9 @@ def _poles_and_numerators(model, p, ops, min_split=None):
         n1 = ops.where(big1, t * t, ops.abs(u2) ** 2)
         n2 = ops.where(big1, ops.abs(u1) ** 2, t * t)
         # Im lambda = -<psi|Gamma/2|psi>/<psi|psi>: a sum of positive terms (accurate however narrow the level)
-        im = -(a * n1 + b * n2) / (n1 + n2)
+        den = n1 + n2      # den = 0 only for H - i Gamma/2 = c * identity (both poles equal c)
+        pos = den > 0
+        im = ops.where(pos, -(a * n1 + b * n2) / ops.where(pos, den, 1.0), ops.im(c))
         poles.append(ops.re(lam) + 1j * im)
     lp, lm = poles
     two_s = 2 * s
@@ -593,9 +596,10 @@ def _mp_moments(model, p, T, mu, rtol):
             raise ValueError(f"the closed-form Onsager moments at {model}-dot parameters {p}, T={T}, mu={mu} need "
                              f"more than {MAX_DPS} digits (extreme ratio of T to the energies); rescale the "
                              "energies or use method='quadrature'")
-        worst = max(float(err[k] / (abs(m[k]) + mpmath.mpf(10) ** (-10 * dps))) for k in m if m[k] != 0) \
-            if any(m[k] != 0 for k in m) else 1.0
-        dps = min(MAX_DPS, max(2 * dps, dps + int(math.log10(max(worst, 1e-300) / rtol)) + 20))
+        tiny = mpmath.mpf(10) ** (-10 * dps)
+        worst = max((err[k] / (abs(m[k]) + tiny) for k in m), default=mpmath.mpf(1))
+        gain = int(mpmath.ceil(mpmath.log10(max(worst, tiny) / rtol))) if mpmath.isfinite(worst) else 2 * dps
+        dps = min(MAX_DPS, max(2 * dps, dps + gain + 20))
 
 
 def rational_onsager_moments(model: str, params, T=1.0, mu=0.0, *, h=H_DEFAULT, rtol: float = CLOSED_FORM_RTOL):
@@ -651,6 +655,8 @@ def rational_onsager_moments(model: str, params, T=1.0, mu=0.0, *, h=H_DEFAULT, 
         for (i, j), k in m:
             val = pref * scale**k * np.real(m[(i, j), k])
             moments[k][:, i, j] = moments[k][:, j, i] = val
+        for k in range(3):   # T/h * scale^k * m overflowed in an intermediate: exact exponents in mpmath
+            need |= ~np.all(np.isfinite(moments[k]), axis=(-1, -2))
     for idx in np.flatnonzero(need):
         pm, _ = _mp_moments(model, [float(x[idx]) for x in pf], float(Tf[idx]), float(muf[idx]), rtol)
         Tm = mpmath.mpf(float(Tf[idx]))
