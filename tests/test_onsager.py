@@ -271,3 +271,54 @@ def test_bad_input_messages():
         o.thermopower(np.diag([1.0, 1.0, 0.0, 0.0]), 1.0)
     # round-off asymmetry is accepted
     o.thermopower(good + 1e-14 * np.triu(np.ones((4, 4)), 1), 1.0)
+
+
+# ---------------- issue 11 item 9: validation, checked against exact / high-precision values -------------------
+def test_issue11_item9_bad_e_forces_case_refused():
+    L = np.diag([2.0, 1.0, 2.0, 1.0]) + 0.5 * np.eye(4)[[1, 0, 3, 2]]
+    with pytest.raises(ValueError, match="'e'"):
+        o.thermopower(L, 1.0, e=0)
+    with pytest.raises(ValueError, match="'XT'"):
+        o.max_power(L, 1.0, [np.nan, 0.0])
+    with pytest.raises(ValueError, match="'Xmu'"):
+        o.power(L, 1.0, [np.nan, 0.0], [0.1, 0.0])
+    for case in [(0,), (4,), (), (1, 1)]:
+        with pytest.raises(ValueError, match="'case'"):
+            o.efficiency(L, 1.0, [0.0, 0.0], [0.1, 0.0], case=case)
+
+
+def test_issue11_item9_sympy_L_checked_and_strings_never_parsed():
+    with pytest.raises(ValueError, match="not symmetric"):
+        o.thermopower(sp.Matrix([[1, 2, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), 1)
+    with pytest.raises(ValueError, match="positive semidefinite"):   # exact numbers: eigenvalues 3 and -1
+        o.thermopower(sp.Matrix([[1, 2, 0, 0], [2, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), 1)
+    with pytest.raises(ValueError, match="'T'"):
+        o.thermopower(sp.eye(4), '__import__("os").getcwd()')
+    S = o.thermopower(Lsym, "T", e="e")          # identifiers become symbols
+    assert zero(S - o.thermopower(Lsym, sp.Symbol("T", real=True), sp.Symbol("e", real=True)))
+
+
+def test_issue11_item9_entries_near_float_max_exact_rational_reference():
+    Lq = sp.Matrix([[2, 1, 1, 0], [1, 3, 0, 1], [1, 0, 2, 1], [0, 1, 1, 3]]) / 4   # PSD, exact
+    S_exact = np.array(o.thermopower(Lq, 1).evalf(30), dtype=float)
+    Ln = np.array(Lq.evalf(), dtype=float) * 1.5e308
+    assert np.allclose(o.thermopower(Ln, 1.0), S_exact, rtol=1e-14)
+    r_exact = float((o.efficiency_at_max_power(Lq, 1, [sp.Rational(1, 100), 0], case=(1,))
+                     / o.carnot_efficiency(Lq, 1, [sp.Rational(1, 100), 0], case=(1,))).evalf(30))
+    r = (o.efficiency_at_max_power(Ln, 1.0, [0.01, 0.0], case=(1,))
+         / o.carnot_efficiency(Ln, 1.0, [0.01, 0.0], case=(1,)))
+    assert np.isclose(r, r_exact, rtol=1e-13)
+
+
+def test_issue11_item9_four_terminal_L_refused_where_three_terminal_only():
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(6, 6))
+    L6 = A @ A.T + np.eye(6)
+    for f in (o.generalized_figures_of_merit, lambda L: o.efficiency_constants(L, 0.3), lambda L: o.power_factor(L, 1)):
+        with pytest.raises(ValueError, match="three terminals"):
+            f(L6)
+    # the direction-dependent Z is general: it equals x^T M x / x^T (L_TT - M) x for all three channels
+    XT = np.array([0.01, -0.02, 0.005])
+    Lmm, LmT, LTT = L6[0::2, 0::2], L6[0::2, 1::2], L6[1::2, 1::2]
+    M = LmT.T @ np.linalg.solve(Lmm, LmT)
+    assert np.isclose(o.figure_of_merit(L6, XT), XT @ M @ XT / (XT @ (LTT - M) @ XT), rtol=1e-12)

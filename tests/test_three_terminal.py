@@ -187,3 +187,73 @@ def test_bad_model_input():
         tt.single_dot_onsager(0.1, 0.1, 0.1, 2.0, method="magic")
     with pytest.raises(ValueError, match="'g1'"):
         tt.double_dot_onsager(0.0, 0.1, 0.1, 2.0, 3.0, 0.5)
+
+
+# ---------------- issue 11 items 1 and 10 ------------------------------------------------------------------------------
+def _mp_single_dot_L00(g1, g2, g3, Ed, T, dps=30):
+    """Independent 30-digit quadrature of <eps^0>_12 + <eps^0>_13 = L_00 for the single dot."""
+    with mpmath.workdps(dps):
+        g1, g2, g3, Ed, T = (mpmath.mpf(float(x)) for x in (g1, g2, g3, Ed, T))
+        a = (g1 + g2 + g3) / 2
+        f = lambda E: 1 / (4 * T * mpmath.cosh(E / (2 * T)) ** 2) / ((E - Ed) ** 2 + a**2)  # noqa: E731
+        pts = sorted({-60 * T, 60 * T, Ed, *[Ed + s * a * 10**k for s in (1, -1) for k in range(0, 8)]})
+        pts = [p for p in pts if -60 * T <= p <= 60 * T]
+        I0 = mpmath.quad(f, pts) * T / (2 * mpmath.pi)
+        return float(g1 * (g2 + g3) * I0)
+
+
+def test_issue11_item1_single_dot_quadrature_refuses_or_agrees_narrow_level():
+    g = (1e-6, 0.5e-6, 1e-6)
+    ref = _mp_single_dot_L00(*g, 0.5, 1.0)
+    L = tt.single_dot_onsager(*g, 0.5)
+    assert abs(L[0, 0] - ref) < 1e-12 * ref
+    try:
+        Lq = tt.single_dot_onsager(*g, 0.5, method="quadrature")
+    except RuntimeError:
+        return
+    assert abs(Lq[0, 0] - ref) < 1e-9 * ref
+
+
+def test_issue11_item1_adaptive_quadrature_refuses_unconverged():
+    # a peak of width 1e-9 that quad cannot see without break points: refused, not returned
+    narrow = tt.single_dot_transmission(1e-9, 1e-9, 1e-9, 0.3)
+    with pytest.raises(RuntimeError, match="did not converge"):
+        la.onsager_matrix(narrow, 3, 0.0, 1.0)
+
+
+def test_issue11_item10_bad_values_named():
+    good = (0.2, 0.1, 0.2, 2.0, 3.0, 0.5)
+    for kw, name in ((dict(T=np.inf), "'T'"), (dict(T=np.nan), "'T'"), (dict(h=-1.0), "'h'"), (dict(h=0.0), "'h'"),
+                     (dict(mu=np.nan), "'mu'")):
+        with pytest.raises(ValueError, match=name):
+            tt.double_dot_onsager(*good, **kw)
+    for k, name in ((3, "'EL'"), (4, "'ER'"), (5, "'t'")):
+        for bad in (np.nan, np.inf):
+            args = list(good)
+            args[k] = bad
+            with pytest.raises(ValueError, match=name):
+                tt.double_dot_onsager(*args)
+    with pytest.raises(ValueError, match="'Ed'"):
+        tt.single_dot_onsager(0.1, 0.1, 0.1, np.nan)
+    with pytest.raises(ValueError, match="'T'"):
+        tt.single_dot_onsager(0.1, 0.1, 0.1, 2.0, T="1")
+
+
+def test_issue11_item10_extreme_but_legal_inputs_match_high_precision():
+    # T = 1e-300: L_00 = (T/h) sum_j tau_1j(mu) to relative O(T^2) (Sommerfeld), computed here in mpmath
+    g1, g2, g3, EL, ER, t = 0.2, 0.1, 0.2, 2.0, 3.0, 0.5
+    with mpmath.workdps(30):
+        A, B = -EL + 0.5j * (g1 + g2), -ER + 0.5j * (g2 + g3)
+        D = A * B - t * t
+        tau12 = g1 * g2 * (abs(B) ** 2 + t * t) / abs(D) ** 2
+        tau13 = g1 * g3 * t * t / abs(D) ** 2
+        ref = float(mpmath.mpf(1e-300) / (2 * mpmath.pi) * (tau12 + tau13))
+    L = tt.double_dot_onsager(g1, g2, g3, EL, ER, t, T=1e-300)
+    assert np.all(np.isfinite(L)) and abs(L[0, 0] - ref) < 1e-13 * ref
+    # EL = 1e300 (was OverflowError): the far level decouples; L equals dot R alone coupled to leads 2 and 3
+    L = tt.double_dot_onsager(g1, g2, g3, 1e300, ER, t)
+    Ls = tt.single_dot_onsager(0.0, g2, g3, ER)
+    assert np.all(np.isfinite(L)) and np.allclose(L[2:, 2:], Ls[2:, 2:], rtol=1e-12, atol=0)
+    # T = 1e300: the matrix itself exceeds the float range -> a clear refusal
+    with pytest.raises(ValueError, match="overflows"):
+        tt.double_dot_onsager(g1, g2, g3, EL, ER, t, T=1e300)

@@ -50,3 +50,47 @@ def test_bench_onsager_loop(benchmark, many_L):
     n = 1000  # loop over 1000 points (scale by 10 to compare with the batched 10 000)
     out = benchmark.pedantic(lambda: [_all_numbers(L[k], XT[k]) for k in range(n)], rounds=3, iterations=1)
     assert len(out) == n
+
+
+# ---------------- double dot: closed form (partial fractions + trigamma) vs quadrature -----------------------------
+DD = (0.2, 0.1, 0.2, 2.0, 3.0, 0.5)
+DD_NARROW = (1e-5, 0.5e-5, 2e-5, 1.0, 1.5, 0.3)   # issue 11 item 1
+
+
+def _old_adaptive_quadrature(p):
+    """The previous default: scipy quad of the transmissions with the levels as break points (now it checks its
+    error estimate and refuses instead of returning a wrong number)."""
+    from symqd import landauer
+    return landauer.onsager_matrix(tt.double_dot_transmission(*p), 3, 0.0, 1.0,
+                                   points=list(tt.double_dot_levels(*p[3:])))
+
+
+def test_bench_double_dot_closed_form(benchmark):
+    L = benchmark(tt.double_dot_onsager, *DD)
+    assert L.shape == (4, 4)
+
+
+def test_bench_double_dot_closed_form_narrow(benchmark):
+    L = benchmark(tt.double_dot_onsager, *DD_NARROW)
+    assert L.shape == (4, 4)
+
+
+def test_bench_double_dot_closed_form_vectorized_1000(benchmark):
+    g2 = np.logspace(-3, 0, 1000)
+    L = benchmark(tt.double_dot_onsager, 0.2, g2, 0.2, 2.0, 3.0, 0.5)
+    assert L.shape == (1000, 4, 4)
+
+
+def test_bench_double_dot_panel_quadrature(benchmark):
+    L = benchmark(tt.double_dot_onsager, *DD, method="quadrature")
+    assert L.shape == (4, 4)
+
+
+def test_bench_double_dot_panel_quadrature_narrow(benchmark):
+    L = benchmark(tt.double_dot_onsager, *DD_NARROW, method="quadrature")
+    assert L.shape == (4, 4)
+
+
+def test_bench_double_dot_old_adaptive_quadrature(benchmark):
+    L = benchmark.pedantic(_old_adaptive_quadrature, args=(DD,), rounds=5, iterations=1)
+    assert L.shape == (4, 4)
