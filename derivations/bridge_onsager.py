@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from symqd.models import thermocouple as tcm
-from symqd.models.thermocouple_bridge import (
+from symqd.models.thermocouple.linear_response import (
     closed_form, device_quantities, drag_coefficients, generic, onsager_matrix, power_at_zero_heat_input,
 )
 

@@ -3,7 +3,7 @@
 Independent routes: (i) the network (Laplacian) form of :mod:`symqd.linear_response`; (ii) the chain-rule
 derivative of the matrix-tree closed-form currents at exact rational equilibrium rates; (iii) numerical derivatives
 (50 digits) of the full nonlinear currents of :func:`symqd.models.thermocouple.evaluate`; (iv) the structured
-U_HC -> oo closed form of :mod:`symqd.models.thermocouple_bridge`.
+U_HC -> oo closed form of :mod:`symqd.models.thermocouple.linear_response`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sympy as sp
 
 from symqd.linear_response import boltzmann_state, network, onsager_matrix as generic_onsager
 from symqd.models import thermocouple as tcm
-from symqd.models.thermocouple_bridge import T0, closed_form, drag_coefficients, generic, onsager_matrix
+from symqd.models.thermocouple.linear_response import T0, closed_form, drag_coefficients, generic, onsager_matrix
 
 FORCE_PARAMS = ("mu_R", "T_R", "T_H", "T_C")
 
@@ -150,7 +150,7 @@ def test_linearization_matches_mpmath_derivative_of_nonlinear_currents(seed):
     p = _random_params(rng, uhc_inf=True)
     Lnum = _numeric_derivative_L(p)
     # closed form at 50 digits (lambdified to mpmath: same expression as the float API)
-    from symqd.models.thermocouple_bridge import _compiled
+    from symqd.models.thermocouple.linear_response import _compiled
 
     names, _, fn, _ = _compiled(True, "mpmath")
     rp = tcm.resolve_parameters(p)
@@ -240,7 +240,7 @@ def test_drag_closed_form_symbolic_identity():
 def test_equal_lambda_over_u_kills_power_at_zero_heat_input():
     """With Lambda_H/U_MH = Lambda_C/U_MC (U_MH = U_MC, Eq. (16)) the N row is parallel to the J_in row and the
     maximum power at J_in = 0 vanishes; otherwise it is positive (exotic power generation in linear response)."""
-    from symqd.models.thermocouple_bridge import power_at_zero_heat_input
+    from symqd.models.thermocouple.linear_response import power_at_zero_heat_input
 
     base = {"eps_M": 0.0, "eps_H": 0.5, "eps_C": -0.5, "U_HC": math.inf, "T_0": 2.0, "gamma_L": "eq17",
             "gamma_R": "eq17", "gamma_H": 1.0, "gamma_C": 0.5}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Paper 1, Eqs. (12)-(19): proofs on the symbolic thermocouple (symqd.models.thermocouple_theory).
+"""Paper 1, Eqs. (12)-(19): proofs on the symbolic thermocouple (symqd.models.thermocouple.theory).
 
 Every identity is checked by exact arithmetic that can fail (polynomial ring over ZZ, ``cancel`` of a residual,
 exact rational points, 40-digit physical points), and each has a negative control outside its conditions.
@@ -14,7 +14,8 @@ import sympy as sp
 
 from symqd.currents import prove_conservation
 from symqd.graph import prove_stationary
-from symqd.models import thermocouple_theory as th
+from symqd import verify
+from symqd.models.thermocouple import theory as th
 from symqd.models.thermocouple import HC_KEYS, symbolic
 
 
@@ -130,12 +131,12 @@ def test_eq13_numerator_detects_wrong_sign(m6):
 
 def test_eq13_exact_random_rational_points(m6):
     rng = random.Random(7)
-    exprs = th.exprs_rates_form(m6, ("IN_R", "J_H", "J_C"))
+    exprs = verify.exprs_rates_form(m6, ("IN_R", "J_H", "J_C"))
     for _ in range(4):
-        kv, gv = th.fermi_point(m6, rng)
+        kv, gv = verify.fermi_point(m6, rng)
         U = {m6.symbol("U_MH"): sp.Rational(rng.randint(1, 40), 3), m6.symbol("U_MC"): sp.Rational(rng.randint(1, 40), 7)}
         eps = {m6.symbol(n): sp.Rational(rng.randint(-30, 30), 11) for n in ("eps_H", "eps_C", "eps_M")}
-        v = th.evaluate_closed(m6, exprs, {**kv, **U, **eps, m6.symbol("mu_R"): 0})
+        v = verify.evaluate_closed(m6, exprs, {**kv, **U, **eps, m6.symbol("mu_R"): 0})
         rhs = th.eq13_rhs(v["J_H"], v["J_C"], th.asymmetry("H").xreplace(gv), th.asymmetry("C").xreplace(gv),
                           U[m6.symbol("U_MH")], U[m6.symbol("U_MC")])
         assert v["IN_R"] != 0
@@ -145,45 +146,45 @@ def test_eq13_exact_random_rational_points(m6):
 def test_eq13_physical_point_40_digits(m6):
     rng = random.Random(11)
     for _ in range(2):
-        pt = th.physical_point(m6, rng, mu_R=0, T_R="T_L")
+        pt = verify.physical_point(m6, rng, mu_R=0, T_R="T_L")
         a, b = th.eq13_physical_residual(m6, pt)
-        assert th.rel(a - b, a) < 1e-30
+        assert verify.rel(a - b, a) < 1e-30
 
 
 def test_eq13_fails_at_finite_bias(m6):
     P, _ = th.eq13_numerator(m6, mu_R_zero=False)
     assert P != 0
-    pt = th.physical_point(m6, random.Random(5), mu_R=sp.Rational(3, 4), T_R="T_L")
+    pt = verify.physical_point(m6, random.Random(5), mu_R=sp.Rational(3, 4), T_R="T_L")
     a, b = th.eq13_physical_residual(m6, pt)
-    assert th.rel(a - b, a) > 1e-6
+    assert verify.rel(a - b, a) > 1e-6
 
 
 def test_eq13_fails_for_different_lead_temperatures(m6):
     P, _ = th.eq13_numerator(m6, same_lead_temperature=False)
     assert P != 0
-    pt = th.physical_point(m6, random.Random(6), mu_R=0, T_L=2, T_R=5)
+    pt = verify.physical_point(m6, random.Random(6), mu_R=0, T_L=2, T_R=5)
     a, b = th.eq13_physical_residual(m6, pt)
-    assert th.rel(a - b, a) > 1e-6
+    assert verify.rel(a - b, a) > 1e-6
 
 
 def test_eq13_fails_for_finite_uhc(m8):
     rng = random.Random(8)
     # exact rational Fermi values (f_R = f_L, mu_R = 0): nonzero residual
-    kv, gv = th.fermi_point(m8, rng)
-    exprs = th.exprs_rates_form(m8, ("IN_R", "J_H", "J_C"))
+    kv, gv = verify.fermi_point(m8, rng)
+    exprs = verify.exprs_rates_form(m8, ("IN_R", "J_H", "J_C"))
     vals = {m8.symbol(n): sp.Rational(rng.randint(1, 40), 3) for n in ("U_MH", "U_MC", "U_HC")}
     vals.update({m8.symbol(n): sp.Rational(rng.randint(-30, 30), 11) for n in ("eps_H", "eps_C", "eps_M")})
-    v = th.evaluate_closed(m8, exprs, {**kv, **vals, m8.symbol("mu_R"): 0})
+    v = verify.evaluate_closed(m8, exprs, {**kv, **vals, m8.symbol("mu_R"): 0})
     rhs = th.eq13_rhs(v["J_H"], v["J_C"], th.asymmetry("H").xreplace(gv), th.asymmetry("C").xreplace(gv),
                       vals[m8.symbol("U_MH")], vals[m8.symbol("U_MC")])
     assert v["IN_R"] - rhs != 0
     # physical point, U_HC = 5: fails; U_HC = 400: the U_HC -> oo limit is approached
-    pt = th.physical_point(m8, rng, mu_R=0, T_R="T_L", U_HC=5)
+    pt = verify.physical_point(m8, rng, mu_R=0, T_R="T_L", U_HC=5)
     a, b = th.eq13_physical_residual(m8, pt)
-    assert th.rel(a - b, a) > 1e-6
-    pt = th.physical_point(m8, rng, mu_R=0, T_R="T_L", U_HC=400)
+    assert verify.rel(a - b, a) > 1e-6
+    pt = verify.physical_point(m8, rng, mu_R=0, T_R="T_L", U_HC=400)
     a, b = th.eq13_physical_residual(m8, pt)
-    assert th.rel(a - b, a) < 1e-20
+    assert verify.rel(a - b, a) < 1e-20
 
 
 @pytest.mark.slow
@@ -288,7 +289,7 @@ def test_hill_terms_nonnegative_at_physical_points(z):
     rng = random.Random(23)
     m6 = z.model
     for _ in range(3):
-        pt = th.physical_point(m6, rng, mu_R=0)
+        pt = verify.physical_point(m6, rng, mu_R=0)
         T0v = pt[m6.symbol("T_L")]
         wv = {w: sp.N(e.xreplace({**pt, th.T_0: T0v}).rewrite(sp.exp), 40) for w, e in z.w_physical.items()}
         terms = []
@@ -296,7 +297,7 @@ def test_hill_terms_nonnegative_at_physical_points(z):
             fp, fm = c.forward.xreplace(wv), c.backward.xreplace(wv)
             terms.append((fp - fm) * sp.log(fp / fm) * c.feeding.xreplace(wv) / c.normalization.xreplace(wv))
         assert all(t >= 0 for t in terms)
-        v = th.physical_currents(m6, {**pt, m6.symbol("T_R"): T0v}, ("dS_dt",))
+        v = verify.physical_currents(m6, {**pt, m6.symbol("T_R"): T0v}, ("dS_dt",))
         assert abs(sum(terms) - v["dS_dt"]) < 1e-30
 
 
@@ -304,8 +305,8 @@ def test_second_law_random_points_generic_model():
     mp = symbolic(probe=True)
     rng = random.Random(31)
     for _ in range(3):
-        pt = th.physical_point(mp, rng)
-        v = th.physical_currents(mp, pt, ("dS_dt", "P", "J_L", "J_R", "J_H", "J_C", "J_P", "IN_L", "IN_R", "IN_P"),
+        pt = verify.physical_point(mp, rng)
+        v = verify.physical_currents(mp, pt, ("dS_dt", "P", "J_L", "J_R", "J_H", "J_C", "J_P", "IN_L", "IN_R", "IN_P"),
                                  dps=30)
         assert v["dS_dt"] > 0
         assert abs(sum(v[f"J_{a}"] for a in "LRHCP") - v["P"]) < 1e-20

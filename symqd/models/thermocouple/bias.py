@@ -1,0 +1,186 @@
+"""The optimal bias of paper 1 (Figs. 2-6): ``mu_R`` maximizing the generated power ``P_gen = -mu_R I^N_R``
+(Eq. (10)), and the curves the paper plots against ``T_C`` at that bias.
+
+Numerics: a coarse scan of ``mu_R`` on a common grid (vectorized over all parameter points at once), then
+Chandrupatla's bracketing maximization (:func:`symqd.solvers.maximize`, scipy) in the grid bracket around the best
+grid point. With mpmath input the optimum is refined by :func:`mpmath.findroot` on ``dP_gen/dmu_R = 0``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+
+import mpmath
+import numpy as np
+
+from symqd import solvers
+
+from .numerics import evaluate_validated, transition_energies
+from .parameters import Parameters, validate
+from .probe import effective_temperature, self_consistent_probe, solve_probe
+
+__all__ = ["optimal_bias", "power_curve", "NoGeneratedPowerWarning"]
+
+#: P_gen / |mu_R| (the current I^N_R) below this multiple of the largest lead-R coupling counts as rounding noise
+NOISE_RTOL = 256 * np.finfo(float).eps
+
+
+class NoGeneratedPowerWarning(UserWarning):
+    """P_gen <= 0 (up to rounding) at every bias: the device generates no power; ``(0, 0)`` is returned there."""
+
+
+def _power(P: Parameters, probe: str):
+    """``power(mu, idx, strict)`` on the flat set ``P`` (points ``idx``), the probe re-solved if self-consistent."""
+    self_consistent = P.probe and probe == "self_consistent"
+
+    def power(mu, idx, strict=True):
+        sub = P.take(idx).with_values(mu_R=mu)
+        if self_consistent:
+            T, m = solve_probe(sub, strict=strict)
+            ok = np.isfinite(T)
+            sub = sub.with_values(T_P=np.where(ok, T, 1.0), mu_P=np.where(ok, m, 0.0))
+            return np.where(ok, evaluate_validated(sub)["P_gen"], -np.inf)
+        return evaluate_validated(sub)["P_gen"]
+
+    return power
+
+
+def _bias_grid(P: Parameters, max_points: int = 2001) -> np.ndarray:
+    """Common scan grid for mu_R: step min(T_L, T_R)/4, half-width (largest addition energy (Eq. (1)) + 8 max T)."""
+    dE = transition_energies(P)
+    spread = max(float(np.max(np.abs(v))) for v in dE.values())
+    tmax = max(float(np.max(P.values[n])) for n in ("T_L", "T_R", "T_H", "T_C"))
+    step = min(float(np.min(P.values["T_L"])), float(np.min(P.values["T_R"]))) / 4.0
+    half = spread + 8.0 * tmax
+    n = int(min(math.ceil(half / step), (max_points - 1) // 2))
+    return np.linspace(-half, half, 2 * n + 1)
+
+
+def _scalar(x):
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def optimal_bias(params: Mapping | Parameters | None = None, *, probe: str = "self_consistent",
+                 xtol: float = 1e-9):
+    """``(mu_R_opt, P_max)``: the bias maximizing ``P_gen = -mu_R I^N_R`` (Eq. (10)) over ``mu_R`` of either sign.
+
+    Parameters
+    ----------
+    params : mapping or Parameters
+        ``mu_R`` is ignored (it is the unknown). Arrays (e.g. a sweep of ``T_C``) give arrays; mpmath numbers give
+        mpmath results.
+    probe : ``"self_consistent"`` or ``"fixed"``
+        With ``gamma_P > 0``: re-solve the probe's ``(T_P, mu_P)`` at every ``mu_R`` (default; spec assumption A4)
+        or keep the given ``T_P``, ``mu_P``.
+    xtol : float in (0, 0.1]
+        Relative tolerance on ``mu_R_opt``.
+
+    Returns
+    -------
+    mu_R_opt, P_max
+        Where no bias generates power (``P_gen <= 0`` up to rounding everywhere), ``(0, 0)`` with a
+        :class:`NoGeneratedPowerWarning`.
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2, optimal_bias
+    >>> mu, P = optimal_bias({**FIG2, "T_C": 4.0})
+    >>> bool(P > 0 and mu > 0)
+    True
+    """
+    xtol = solvers.check_tolerance("xtol", xtol, upper=0.1)
+    if probe not in ("self_consistent", "fixed"):
+        raise ValueError(f"probe must be 'self_consistent' or 'fixed', got {probe!r}")
+    P = validate(params)
+    if P.mp:
+        return _optimal_bias_mp(P, probe, xtol)
+    Pf = P.flat()
+    n = Pf.shape[0]
+    power = _power(Pf, probe)
+    grid = _bias_grid(P)
+    idx_all = np.arange(n)
+    with np.errstate(all="ignore"):
+        G = np.repeat(grid, n)
+        Pg = power(G, np.tile(idx_all, grid.size), strict=False).reshape(grid.size, n)
+    i = np.argmax(Pg, axis=0)
+    x_grid, P_grid = grid[i], Pg[i, idx_all]
+    interior = (i > 0) & (i < grid.size - 1)
+    lo, hi = grid[np.maximum(i - 1, 0)], grid[np.minimum(i + 1, grid.size - 1)]
+    mu_opt, P_max = x_grid.copy(), P_grid.copy()
+    k = np.nonzero(interior)[0]
+    if k.size:
+        xs, fs, ok = solvers.maximize(lambda x, j: power(x, k[j]), lo[k], x_grid[k], hi[k], xrtol=xtol,
+                                      xatol=xtol)
+        better = ok & (fs >= P_grid[k])
+        mu_opt[k[better]], P_max[k[better]] = xs[better], fs[better]
+    # no generated power: the current at the optimum is below rounding of the gross lead-R flow
+    gR = max(float(np.max(Pf.values[f"gamma_R_{h}{c}"])) for h in (0, 1) for c in (0, 1))
+    noise = ~(P_max > NOISE_RTOL * np.abs(mu_opt) * gR)
+    if noise.any():
+        warnings.warn(f"optimal_bias: no generated power at {int(noise.sum())} of {n} parameter point(s) "
+                      "(P_gen <= 0 up to rounding for every mu_R); returning mu_R_opt = 0, P_max = 0 there",
+                      NoGeneratedPowerWarning, stacklevel=2)
+        mu_opt[noise], P_max[noise] = 0.0, 0.0
+    return _scalar(mu_opt.reshape(P.shape)), _scalar(P_max.reshape(P.shape))
+
+
+def _optimal_bias_mp(P: Parameters, probe: str, xtol: float):
+    """mpmath: float optimum, then ``dP/dmu = 0`` by :func:`mpmath.findroot` (secant) at the working precision."""
+    mu_f, P_f = optimal_bias(validate(P.source, mp=False), probe=probe, xtol=xtol)
+    if P_f == 0.0:
+        return mpmath.mpf(0), mpmath.mpf(0)
+    self_consistent = P.probe and probe == "self_consistent"
+
+    def power(mu):
+        Q = P.with_values(mu_R=mu)
+        if self_consistent:
+            T, m = self_consistent_probe(Q)
+            Q = Q.with_values(T_P=T, mu_P=m)
+        return evaluate_validated(Q)["P_gen"]
+
+    with mpmath.workdps(mpmath.mp.dps + 10):
+        mu0 = mpmath.mpf(mu_f)
+        mu = mpmath.findroot(lambda m: mpmath.diff(power, m), (mu0, mu0 * (1 + mpmath.mpf(10) ** -6)),
+                             tol=mpmath.mpf(10) ** (-2 * mpmath.mp.dps + 30))
+        Pm = power(mu)
+    return +mu, +Pm
+
+
+def power_curve(params: Mapping | Parameters | None, T_C, *, probe: str = "self_consistent",
+                with_T_M: bool = True) -> dict:
+    """Everything the paper plots against ``T_C`` (Figs. 2-6), at the optimal bias ``V_opt(T_C)``.
+
+    Returns arrays: ``T_C``, ``mu_R_opt``, all :func:`~.numerics.evaluate` currents at ``mu_R_opt`` (``P_gen``,
+    ``J_in``, ``J_trans``, ``IE_alpha``, ``J_alpha``, ``IN_alpha``, ``dS_dt``), and with ``with_T_M``: ``T_M``,
+    ``eta_Carnot = 1 - T_0/T_M`` and ``carnot_bound = eta_Carnot J_in`` (Eq. (23); ``T_M`` from
+    :func:`~.probe.effective_temperature` without probe, the self-consistent ``T_P`` with ``gamma_P > 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd.models.thermocouple import FIG2, power_curve
+    >>> c = power_curve(FIG2, np.array([4.0, 6.0]), with_T_M=False)
+    >>> c["P_gen"].shape
+    (2,)
+    """
+    base = validate(params)
+    P = base.with_values(T_C=np.asarray(T_C, dtype=float))
+    mu_opt, _ = optimal_bias(P, probe=probe)
+    at = P.with_values(mu_R=np.asarray(mu_opt))
+    probe_on = P.probe and probe == "self_consistent"
+    res = {"T_C": np.asarray(T_C, dtype=float), "mu_R_opt": np.asarray(mu_opt)}
+    if probe_on:
+        T, m = self_consistent_probe(at)
+        at = at.with_values(T_P=T, mu_P=m)
+        res["T_P"], res["mu_P"] = np.asarray(T), np.asarray(m)
+    out = evaluate_validated(at)
+    res.update({k: v for k, v in out.items() if k != "p"})
+    res["p"] = out["p"]
+    if with_T_M:
+        T_M = res["T_P"] if probe_on else np.asarray(effective_temperature(at))
+        res["T_M"] = T_M
+        res["eta_Carnot"] = 1.0 - np.asarray(P.values["T_0"], dtype=float) / T_M
+        res["carnot_bound"] = res["eta_Carnot"] * res["J_in"]
+    return res

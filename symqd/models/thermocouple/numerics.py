@@ -1,0 +1,127 @@
+"""Numerics of the thermocouple: steady state and currents (Eqs. (2)-(10), (14), (18)) from the compiled model.
+
+Generated from the symbolic model through :class:`symqd.numeric.CompiledModel` (lambdified closed form, or the
+engine's independent solver with ``method="solver"``); nothing here re-implements a rate or a current.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import mpmath
+import numpy as np
+
+from .model import addition_energy_functions, compiled
+from .parameters import RESERVOIRS, STATES, Parameters, validate
+
+__all__ = ["evaluate", "evaluate_validated", "transition_energies", "user_message"]
+
+_TABLE_SYMBOL = re.compile(r"gamma_([LR])_(\d)(\d)")
+
+
+def user_message(msg: str) -> str:
+    """An engine message in the user's parameter names (``gamma_L_10`` -> ``gamma_L[(1, 0)]``)."""
+    return _TABLE_SYMBOL.sub(lambda m: f"gamma_{m[1]}[({m[2]}, {m[3]})]", msg)
+
+
+def evaluate(params: Mapping | Parameters | None = None, *, backend: str | None = None,
+             method: str = "closed_form") -> dict:
+    """Steady state and currents of the thermocouple (Eqs. (2)-(10), (14), (18)).
+
+    Parameters
+    ----------
+    params : mapping or :class:`~.parameters.Parameters`
+        See :mod:`symqd.models.thermocouple`; values are floats or numpy arrays broadcast together, or mpmath
+        numbers (then the mpmath backend is used).
+    backend : ``"numpy"``, ``"mpmath"`` or None
+        ``None``: mpmath if any value is an mpmath number, else numpy. ``"mpmath"`` evaluates at the current
+        ``mpmath.mp.dps`` (the solver at >= 50 digits); presets and floats enter exactly.
+    method : ``"closed_form"`` (lambdified matrix-tree / elimination closed form) or ``"solver"`` (independent
+        linear solve of the rate matrix).
+
+    Returns
+    -------
+    dict
+        ``"p"``: ``{(m, h, c): probability}`` for all eight states (``p = 0`` for ``(m, 1, 1)`` when
+        ``U_HC = math.inf``); for ``alpha`` in L, R, H, C, P: ``"IN_alpha"``, ``"IE_alpha"``, ``"J_alpha"``
+        (particle, energy, heat current *into the dots*, units gamma and gamma^2; zero for P without probe);
+        ``"P_gen" = -mu_R IN_R`` (Eq. (10)), ``"J_in" = J_H + J_C``, ``"J_trans" = J_H - J_C`` (Eq. (14)),
+        ``"dS_dt" = -sum_alpha J_alpha/T_alpha`` (total entropy production, >= 0).
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2, evaluate
+    >>> r = evaluate({**FIG2, "T_C": 4.0, "mu_R": 0.4})
+    >>> bool(r["dS_dt"] > 0)
+    True
+    """
+    if backend not in (None, "numpy", "mpmath"):
+        raise ValueError(f"backend must be 'numpy' or 'mpmath', got {backend!r}")
+    if method not in ("closed_form", "solver"):
+        raise ValueError(f"method must be 'closed_form' or 'solver', got {method!r}")
+    P = validate(params)
+    if backend == "mpmath" and not P.mp:
+        if P.shape != ():
+            raise ValueError("backend 'mpmath' evaluates one parameter point: all parameters must be scalars")
+        P = validate(P.source, mp=True)  # presets and floats enter exactly
+    if backend == "numpy" and P.mp:
+        raise ValueError("backend 'numpy' got mpmath numbers; use backend='mpmath' (or None)")
+    return evaluate_validated(P, method=method)
+
+
+def evaluate_validated(P: Parameters, *, method: str = "closed_form") -> dict:
+    """:func:`evaluate` of an already validated :class:`~.parameters.Parameters` (no re-validation here)."""
+    backend = "mpmath" if P.mp else "numpy"
+    cm = compiled(P.uhc_infinite, P.probe)
+    try:
+        out = cm.evaluate(P.model_values(cm.parameter_names), backend=backend, method=method)
+    except ValueError as exc:
+        raise ValueError(user_message(str(exc))) from None
+    except ZeroDivisionError as exc:  # mpmath with couplings that split the state graph
+        raise ValueError(f"the parameter point has no unique steady state (a zero coupling decouples part of the "
+                         f"state graph): {exc}") from None
+    return _assemble(out, P.values["mu_R"], backend)
+
+
+def _assemble(out: dict, mu_R, backend: str) -> dict:
+    if backend == "numpy":
+        shape = np.shape(out["IN_R"])
+        zero = np.zeros(shape)
+
+        def arr(v):
+            a = np.array(np.broadcast_to(v, shape), dtype=float)
+            return a[()] if shape == () else a  # numpy scalar (np.float64) for a scalar point
+
+        mu = np.asarray(mu_R, dtype=float)
+    else:
+        zero = mpmath.mpf(0)
+
+        def arr(v):
+            return v
+
+        mu = mu_R
+    res = {"p": {s: arr(out["p"][s]) if s in out["p"] else zero for s in STATES}}
+    for a in RESERVOIRS:
+        for q in ("IN", "IE", "J"):
+            key = f"{q}_{a}"
+            res[key] = arr(out[key]) if key in out else zero
+    res["P_gen"] = arr(-mu * res["IN_R"])
+    res["J_in"] = res["J_H"] + res["J_C"]
+    res["J_trans"] = res["J_H"] - res["J_C"]
+    res["dS_dt"] = arr(out["dS_dt"])
+    return res
+
+
+def transition_energies(params: Mapping | Parameters | None = None) -> dict:
+    """``{(h, c): E_{1hc} - E_{0hc}}``, the addition energies of dot M (Eq. (1)); no (1, 1) entry if
+    ``U_HC = math.inf``.
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2
+    >>> transition_energies(FIG2)[(1, 0)]
+    3.0
+    """
+    P = validate(params)
+    return {hc: f(*(P.values[n] for n in names)) for hc, names, f in addition_energy_functions(P.uhc_infinite)}

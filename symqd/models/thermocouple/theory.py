@@ -1,0 +1,504 @@
+"""Paper 1, Secs. 3 and 5: the closed-form theory of the thermocouple — asymmetries, cycles, Eqs. (12)-(19).
+
+Everything here is exact symbolic algebra on the master equation of :mod:`symqd.models.thermocouple`
+(``symbolic(uhc_infinite=True)`` is the 6-state model of the limit ``U_HC -> oo``, Sec. 3).
+
+**Why Eq. (13) holds.** At ``V = 0`` (``mu_R = mu_L = 0``) and ``T_L = T_R = T_0`` the L and R Fermi functions on
+every M edge coincide, so on the M edge with upper dots in ``(h, c)`` both directions have the *same* L:R ratio
+``gamma_L(h, c) : gamma_R(h, c)``. Write the total M-edge rates as :math:`w_{s\\to t}` (one symbol per directed
+edge, :func:`ZeroBiasSixState`); the lead-resolved rates are then ``k^alpha = gamma_alpha/Gamma * w`` with
+``Gamma(h, c) = gamma_L(h, c) + gamma_R(h, c)``, and the R part of the net current through an M edge is the fraction
+``gamma_R/Gamma`` of it. The 6-state graph is a theta graph (two vertices ``000``, ``100`` joined by three paths):
+the fundamental cycles for the chords ``100 -> 110`` (H) and ``100 -> 101`` (C) are Eqs. (11a), (11b), and with
+the chord currents (cycle fluxes) ``Phi_H``, ``Phi_C``
+
+* the H reservoir exchanges ``eps_H`` on ``000 <-> 010`` and ``eps_H + U_MH`` on ``100 <-> 110``, both carrying
+  ``Phi_H`` in opposite senses: ``J_H = U_MH Phi_H``, and likewise ``J_C = U_MC Phi_C``;
+* the M edges carry ``Phi_H + Phi_C`` (``000 -> 100``), ``-Phi_H`` (``010 -> 110``), ``-Phi_C`` (``001 -> 101``),
+  so ``I^N_R = Lambda_H Phi_H + Lambda_C Phi_C`` with ``Lambda_H = gamma_R(0,0)/Gamma(0,0) - gamma_R(1,0)/Gamma(1,0)``,
+  which is Eq. (12).
+
+Together: Eq. (13) in particle-current form, ``I^N_R = Lambda_H J_H/U_MH + Lambda_C J_C/U_MC`` (with ``I_R = e I^N_R``
+this is the paper's Eq. (13), sign included). It is an identity of the rate symbols ``w`` (no detailed balance
+needed); it fails for finite ``U_HC`` (more cycles), at finite bias or for ``T_L != T_R`` (L and R edges no longer
+proportional).
+
+**Hill's cycle fluxes.** The theta graph has exactly three cycles: (11a), (11b) and the outer cycle ``O``
+``000 -> 001 -> 101 -> 100 -> 110 -> 010 -> 000``. Hill's one-way cycle fluxes
+``F_c = (Pi^+_c - Pi^-_c) Sigma_c / Z`` (products of the rates around the cycle in both senses, ``Sigma_c`` the sum
+over the spanning trees of the graph with the cycle contracted, directed into it, ``Z`` the tree normalization)
+decompose the chord currents: ``Phi_H = F_a + F_O``, ``Phi_C = F_b - F_O``. With the cycle affinities
+``A_c = ln(Pi^+_c / Pi^-_c)`` (``A_a = U_MH (1/T_0 - 1/T_H)``, ``A_b = U_MC (1/T_0 - 1/T_C)``, ``A_O = A_a - A_b``
+by local detailed balance) the entropy production is ``dS/dt = sum_c F_c A_c``, each term
+``(Pi^+ - Pi^-) ln(Pi^+/Pi^-) Sigma_c / Z >= 0`` (second law, structurally).
+
+Conventions as in :mod:`symqd.models.thermocouple`: currents positive *into the dots*, ``mu_L = mu_H = mu_C = 0``,
+``P_gen = -mu_R I^N_R``, ``J_in = J_H + J_C``, ``J_trans = J_H - J_C`` (Eq. (14)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from symqd.graph import spanning_trees, tree_numerators
+from symqd.master import state_label
+from symqd.verify import fermi_symbols, physical_currents, ring_eval
+
+from .model import cached, symbolic
+from .parameters import HC_KEYS, coupling_preset
+
+__all__ = [
+    "gamma_symbol",
+    "asymmetry",
+    "asymmetries",
+    "exact_coupling_table",
+    "CYCLES",
+    "HillCycle",
+    "ZeroBiasSixState",
+    "zero_bias_six_state",
+    "eq13_rhs",
+    "eq13_residual",
+    "eq15_current",
+    "current_in_heat_variables",
+    "entropy_production_eq18",
+    "power_bound_eq19",
+    "local_affinity",
+    "cycle_affinity",
+    "eq13_numerator",
+    "eq13_physical_residual",
+    "asymmetry_parts",
+]
+
+#: the three simple cycles of the 6-state (theta) graph, as closed state sequences
+CYCLES = {
+    "a": ((0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0)),  # Eq. (11a), exchanges U_MH with H
+    "b": ((0, 0, 0), (1, 0, 0), (1, 0, 1), (0, 0, 1), (0, 0, 0)),  # Eq. (11b), exchanges U_MC with C
+    "O": ((0, 0, 0), (0, 0, 1), (1, 0, 1), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0)),  # outer cycle
+}
+#: the M edges 0hc -> 1hc of the 6-state model, keyed by (h, c)
+M_EDGES = {(0, 0): ((0, 0, 0), (1, 0, 0)), (1, 0): ((0, 1, 0), (1, 1, 0)), (0, 1): ((0, 0, 1), (1, 0, 1))}
+#: the chords whose currents are the fundamental cycle fluxes Phi_H, Phi_C
+CHORDS = {"H": ((1, 0, 0), (1, 1, 0)), "C": ((1, 0, 0), (1, 0, 1))}
+
+
+def gamma_symbol(lead: str, h: int, c: int) -> sp.Symbol:
+    """The model's coupling symbol ``gamma_<lead>_<h><c>`` (:math:`\\gamma_{lead}(h,c)`)."""
+    return sp.Symbol(f"gamma_{lead}_{h}{c}", nonnegative=True)
+
+
+def asymmetry(which: str, gamma_L=None, gamma_R=None) -> sp.Expr:
+    """Asymmetry :math:`\\Lambda_H` (``which="H"``) or :math:`\\Lambda_C` (``"C"``) of Eq. (12).
+
+    .. math:: \\Lambda_H = \\frac{\\gamma_L(1,0)\\gamma_R(0,0)-\\gamma_L(0,0)\\gamma_R(1,0)}
+              {[\\gamma_L(0,0)+\\gamma_R(0,0)][\\gamma_L(1,0)+\\gamma_R(1,0)]}
+
+    and :math:`\\Lambda_C` with :math:`(1,0)\\to(0,1)`. Equivalently
+    :math:`\\Lambda_H = \\gamma_R(0,0)/\\Gamma(0,0) - \\gamma_R(1,0)/\\Gamma(1,0)`, the difference of the R fractions
+    of the two M edges of cycle (11a).
+
+    Parameters
+    ----------
+    which : ``"H"`` or ``"C"``
+    gamma_L, gamma_R : mapping ``{(h, c): value}`` or preset name (``"eq16"``, ``"eq17"``), optional
+        Default: the model's symbols ``gamma_L_hc``, ``gamma_R_hc``.
+    """
+    num, den = asymmetry_parts(which, _table("L", gamma_L), _table("R", gamma_R))
+    return num / den
+
+
+def asymmetry_parts(which: str, gL: dict, gR: dict) -> tuple:
+    """``(numerator, denominator)`` of Eq. (12) for coupling tables ``gL``, ``gR`` (``{(h, c): value}``, any values
+    that support ``*``, ``-``, ``+``): the single place where Lambda is written.
+
+    Examples
+    --------
+    >>> asymmetry_parts("H", {k: 1 for k in HC_KEYS}, {(0, 0): 0, (1, 0): 1, (0, 1): 1, (1, 1): 1})
+    (1, 2)
+    """
+    if which not in ("H", "C"):
+        raise ValueError(f"which must be 'H' or 'C', got {which!r}")
+    k = (1, 0) if which == "H" else (0, 1)
+    return gL[k] * gR[(0, 0)] - gL[(0, 0)] * gR[k], (gL[(0, 0)] + gR[(0, 0)]) * (gL[k] + gR[k])
+
+
+def asymmetries(gamma_L=None, gamma_R=None) -> dict:
+    """``{"H": Lambda_H, "C": Lambda_C}`` (Eq. (12)); exact for preset names and rational tables."""
+    return {w: sp.cancel(asymmetry(w, gamma_L, gamma_R)) for w in ("H", "C")}
+
+
+def exact_coupling_table(preset: str, lead: str) -> dict:
+    """The coupling preset ``"eq16"`` (Eq. (16)) / ``"eq17"`` (Eq. (17)) as sympy rationals (the presets are stored
+    exactly, :func:`~.parameters.coupling_preset`).
+
+    Examples
+    --------
+    >>> exact_coupling_table("eq17", "R")[(1, 0)]
+    1
+    """
+    return {k: sp.Rational(v.numerator, v.denominator) for k, v in coupling_preset(preset, lead).items()}
+
+
+def _table(lead: str, value) -> dict:
+    if value is None:
+        return {k: gamma_symbol(lead, *k) for k in HC_KEYS}
+    if isinstance(value, str):
+        return exact_coupling_table(value, lead)
+    return {k: sp.sympify(value[k]) for k in HC_KEYS}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Eqs. (13)-(15), (18), (19) as formulas
+# ---------------------------------------------------------------------------------------------------------------
+
+_s = sp.symbols
+J_H, J_C, J_in, J_trans, P_gen = _s("J_H J_C J_in J_trans P_gen", real=True)
+T_0 = sp.Symbol("T_0", positive=True)
+
+
+def eq13_rhs(J_H, J_C, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp.Expr:
+    """Right side of Eq. (13) in particle form: :math:`\\Lambda_H J_H/U_{MH} + \\Lambda_C J_C/U_{MC}`.
+
+    The paper's charge current is ``I_R = e I^N_R``; the identity ``I^N_R = eq13_rhs`` holds in the 6-state model
+    at ``mu_R = 0``, ``T_L = T_R`` (proven in ``tests/test_thermocouple_theory.py`` and the derivation
+    ``paper1_closed_forms``). Defaults: Eq. (12) in the model's symbols and ``U_MH``, ``U_MC``.
+    """
+    Lambda_H = asymmetry("H") if Lambda_H is None else Lambda_H
+    Lambda_C = asymmetry("C") if Lambda_C is None else Lambda_C
+    U_MH = sp.Symbol("U_MH", nonnegative=True) if U_MH is None else U_MH
+    U_MC = sp.Symbol("U_MC", nonnegative=True) if U_MC is None else U_MC
+    return Lambda_H * J_H / U_MH + Lambda_C * J_C / U_MC
+
+
+def current_in_heat_variables(J_in, J_trans, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp.Expr:
+    """Eq. (13) rewritten with Eq. (14): :math:`\\tfrac12(\\Lambda_H/U_{MH}+\\Lambda_C/U_{MC})J_{in}
+    + \\tfrac12(\\Lambda_H/U_{MH}-\\Lambda_C/U_{MC})J_{trans}` (particle form)."""
+    return eq13_rhs((J_in + J_trans) / 2, (J_in - J_trans) / 2, Lambda_H, Lambda_C, U_MH, U_MC)
+
+
+def eq15_current(J_trans, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp.Expr:
+    """Eq. (15), particle form: :math:`I^{N*} = \\tfrac12(\\Lambda_H/U_{MH}-\\Lambda_C/U_{MC})J_{trans}` at
+    :math:`J_{in}=0` (the paper's :math:`I^* = e I^{N*}`)."""
+    Lambda_H = asymmetry("H") if Lambda_H is None else Lambda_H
+    Lambda_C = asymmetry("C") if Lambda_C is None else Lambda_C
+    U_MH = sp.Symbol("U_MH", nonnegative=True) if U_MH is None else U_MH
+    U_MC = sp.Symbol("U_MC", nonnegative=True) if U_MC is None else U_MC
+    return sp.Rational(1, 2) * (Lambda_H / U_MH - Lambda_C / U_MC) * J_trans
+
+
+def entropy_production_eq18(J_in, J_trans, P_gen, T_0, T_H, T_C) -> sp.Expr:
+    """Eq. (18): :math:`\\dot S = \\tfrac{J_{in}}2(\\tfrac2{T_0}-\\tfrac1{T_H}-\\tfrac1{T_C})
+    + \\tfrac{J_{trans}}2(\\tfrac1{T_C}-\\tfrac1{T_H}) - P_{gen}/T_0` (``T_L = T_R = T_0``)."""
+    half = sp.Rational(1, 2)
+    return half * J_in * (2 / T_0 - 1 / T_H - 1 / T_C) + half * J_trans * (1 / T_C - 1 / T_H) - P_gen / T_0
+
+
+def power_bound_eq19(J_in, J_trans, T_0, T_H, T_C) -> sp.Expr:
+    """Right side of Eq. (19): :math:`P_{gen} \\le \\tfrac{J_{in}}2(2-\\tfrac{T_0}{T_H}-\\tfrac{T_0}{T_C})
+    + \\tfrac{J_{trans}}2(\\tfrac{T_0}{T_C}-\\tfrac{T_0}{T_H})`, equivalent to Eq. (18) ``>= 0``."""
+    half = sp.Rational(1, 2)
+    return half * J_in * (2 - T_0 / T_H - T_0 / T_C) + half * J_trans * (T_0 / T_C - T_0 / T_H)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# local detailed balance and cycle affinities
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def local_affinity(me, transition) -> sp.Expr:
+    """:math:`\\ln(k_{s\\to t}/k_{t\\to s}) = -(\\Delta E - \\Delta N\\,\\mu_\\alpha)/T_\\alpha` for one transition
+    (local detailed balance of ``gamma f(x)`` vs ``gamma f(-x)``: ``f(x)/f(-x) = e^{-x}``)."""
+    res = me.system.reservoir(transition.reservoir)
+    return -transition.fermi_argument(res.temperature, res.mu)
+
+
+def cycle_affinity(me, states, lead: str = "L") -> sp.Expr:
+    """Affinity :math:`A_c = \\ln(\\Pi^+_c/\\Pi^-_c)` of a closed state sequence, summing :func:`local_affinity` over
+    its steps; on M edges the transition of ``lead`` is used (at ``V = 0``, ``T_L = T_R`` both leads agree)."""
+    total = sp.S.Zero
+    for s, t in zip(states[:-1], states[1:]):
+        cands = [tr for tr in me.transitions if tr.source == s and tr.target == t]
+        if not cands:
+            raise ValueError(f"no transition {state_label(s)} -> {state_label(t)}")
+        pick = [tr for tr in cands if tr.reservoir == lead] or cands
+        total += local_affinity(me, pick[0])
+    return sp.expand(total)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the 6-state model at zero bias: merged M-edge rates, tree numerators, cycle fluxes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HillCycle:
+    """One cycle of the graph with Hill's diagram quantities (in the merged rate symbols ``w``).
+
+    ``forward``/``backward`` are :math:`\\Pi^\\pm_c` (products of the rates around the cycle in its two senses),
+    ``feeding`` is :math:`\\Sigma_c` (sum over the spanning trees of the graph with the cycle contracted to a point,
+    directed into it; ``1`` if the cycle visits every state), ``flux`` is
+    :math:`F_c = (\\Pi^+_c-\\Pi^-_c)\\Sigma_c/Z`.
+    """
+
+    name: str
+    states: tuple
+    forward: sp.Expr
+    backward: sp.Expr
+    feeding: sp.Expr
+    normalization: sp.Expr
+
+    @property
+    def flux(self) -> sp.Expr:
+        return (self.forward - self.backward) * self.feeding / self.normalization
+
+    def orientation(self, s, t) -> int:
+        """+1 if the cycle traverses ``s -> t``, -1 if ``t -> s``, 0 otherwise."""
+        steps = list(zip(self.states[:-1], self.states[1:]))
+        return 1 if (s, t) in steps else (-1 if (t, s) in steps else 0)
+
+
+@dataclass(frozen=True)
+class ZeroBiasSixState:
+    """The 6-state model (``U_HC -> oo``) at ``mu_R = 0``, ``T_L = T_R = T_0`` in merged edge rates.
+
+    * ``w[(s, t)]`` — one symbol ``w_<s>_<t>`` per directed edge (total rate ``s -> t``);
+    * ``lead_split`` — rate symbol ``k_<res>_<s>_<t>`` -> ``gamma_res(h,c)/Gamma(h,c) * w_<s>_<t>`` on the M edges
+      (valid because ``f_L = f_R`` there) and ``-> w`` on the H and C edges;
+    * ``w_fermi`` / ``w_physical`` — ``w`` -> Fermi-symbol / physical form (``f_R`` identified with ``f_L``,
+      ``T_L = T_R = T_0``);
+    * ``numerators`` — matrix-tree numerators ``N_s`` (15 spanning trees) in ``w``, ``normalization`` ``Z``;
+    * ``chord_current("H"|"C")`` — :math:`\\Phi_H`, :math:`\\Phi_C`; ``hill_cycles`` — (11a), (11b), O;
+    * ``current(name)`` — the model's current ``name`` (``IN_R``, ``J_H``, ..., ``dS_dt``) in ``w``.
+    """
+
+    @cached_property
+    def model(self):
+        return symbolic(uhc_infinite=True)
+
+    @property
+    def me(self):
+        return self.model.me
+
+    @cached_property
+    def states(self) -> tuple:
+        return tuple(self.me.states)
+
+    @cached_property
+    def edges(self) -> list:
+        return sorted(self.me.edges)
+
+    @cached_property
+    def w(self) -> dict:
+        out = {}
+        for i, j in self.edges:
+            for a, b in ((i, j), (j, i)):
+                s, t = self.states[a], self.states[b]
+                out[(s, t)] = sp.Symbol(f"w_{state_label(s)}_{state_label(t)}", positive=True)
+        return out
+
+    @cached_property
+    def T0(self) -> sp.Symbol:
+        return T_0
+
+    def Gamma(self, hc) -> sp.Expr:
+        """:math:`\\Gamma(h,c) = \\gamma_L(h,c)+\\gamma_R(h,c)`."""
+        return gamma_symbol("L", *hc) + gamma_symbol("R", *hc)
+
+    @cached_property
+    def zero_bias(self) -> dict:
+        """``mu_R -> 0``, ``T_L, T_R -> T_0``."""
+        m = self.model
+        return {m.symbol("mu_R"): sp.S.Zero, m.symbol("T_L"): T_0, m.symbol("T_R"): T_0}
+
+    @cached_property
+    def lead_split(self) -> dict:
+        out = {}
+        for tr in self.me.transitions:
+            w = self.w[(tr.source, tr.target)]
+            if tr.reservoir in ("L", "R"):
+                hc = tr.source[1:]
+                out[tr.symbol] = tr.gamma / self.Gamma(hc) * w
+            else:
+                out[tr.symbol] = w
+        return out
+
+    def to_zero_bias_fermi(self, expr) -> sp.Expr:
+        """Model expression in Fermi form -> ``mu_R = 0`` and ``f_R`` identified with ``f_L`` (valid iff
+        ``T_L = T_R``, since ``f_alpha(x) = 1/(1 + e^{x/T_alpha})``)."""
+        expr = expr.xreplace({self.model.symbol("mu_R"): sp.S.Zero})
+        return expr.replace(sp.Function("f_R"), sp.Function("f_L"))
+
+    @cached_property
+    def w_fermi(self) -> dict:
+        """``w`` -> total rate in Fermi-symbol form (``Gamma f_L(x)``, ``Gamma (1 - f_L(x))``, ``gamma_H f_H``...)."""
+        fr = self.model.fermi_rates
+        out = {}
+        for (s, t), w in self.w.items():
+            tot = sp.Add(*[fr[tr.symbol] for tr in self.me.transitions if tr.source == s and tr.target == t])
+            out[w] = sp.factor(self.to_zero_bias_fermi(tot))
+        return out
+
+    @cached_property
+    def w_physical(self) -> dict:
+        """``w`` -> total physical rate ``Gamma fermi(x/T_0)`` etc. at ``mu_R = 0``, ``T_L = T_R = T_0``."""
+        pr = self.model.rates
+        out = {}
+        for (s, t), w in self.w.items():
+            tot = sp.Add(*[pr[tr.symbol] for tr in self.me.transitions if tr.source == s and tr.target == t])
+            out[w] = tot.xreplace(self.zero_bias)
+        return out
+
+    @cached_property
+    def numerators(self) -> tuple:
+        idx = {s: i for i, s in enumerate(self.states)}
+        inv = {i: s for s, i in idx.items()}
+        return tuple(tree_numerators(len(self.states), self.edges, lambda i, j: self.w[(inv[i], inv[j])]))
+
+    @cached_property
+    def normalization(self) -> sp.Expr:
+        return sp.Add(*self.numerators)
+
+    def probability(self, state) -> sp.Expr:
+        """Closed-form :math:`p_{mhc} = N_{mhc}/Z` in the merged rates."""
+        return self.numerators[self.states.index(tuple(state))] / self.normalization
+
+    def edge_current(self, s, t) -> sp.Expr:
+        """Net current :math:`w_{s\\to t}p_s - w_{t\\to s}p_t` on an edge."""
+        return self.w[(s, t)] * self.probability(s) - self.w[(t, s)] * self.probability(t)
+
+    def chord_current(self, which: str) -> sp.Expr:
+        """Fundamental cycle flux :math:`\\Phi_H` (chord ``100 -> 110``) or :math:`\\Phi_C` (chord ``100 -> 101``)."""
+        return self.edge_current(*CHORDS[which])
+
+    @cached_property
+    def hill_cycles(self) -> dict:
+        return {name: self._hill(name, seq) for name, seq in CYCLES.items()}
+
+    def _hill(self, name, seq) -> HillCycle:
+        steps = list(zip(seq[:-1], seq[1:]))
+        fwd = sp.Mul(*[self.w[st] for st in steps])
+        bwd = sp.Mul(*[self.w[(t, s)] for s, t in steps])
+        on = set(seq)
+        outside = [s for s in self.states if s not in on]
+        label = {s: (0 if s in on else 1 + outside.index(s)) for s in self.states}
+        cedges, orig = [], []
+        for i, j in self.edges:
+            s, t = self.states[i], self.states[j]
+            if label[s] == 0 and label[t] == 0:
+                continue
+            cedges.append((label[s], label[t]))
+            orig.append((s, t))
+        if not outside:
+            feeding = sp.S.One
+        else:
+            terms = []
+            for tree in spanning_trees(1 + len(outside), cedges):
+                parent = _orient_into_root(1 + len(outside), [cedges[k] for k in tree], list(tree))
+                prod = sp.S.One
+                for v, k in parent.items():
+                    s, t = orig[k]
+                    prod *= self.w[(s, t)] if label[s] == v else self.w[(t, s)]
+                terms.append(prod)
+            feeding = sp.Add(*terms)
+        return HillCycle(name, seq, fwd, bwd, feeding, self.normalization)
+
+    def current(self, name: str) -> sp.Expr:
+        """The model's current ``name`` at zero bias in the merged rates ``w`` (closed form, ``p = N/Z``)."""
+        expr = self.model.currents.as_dict()[name]
+        expr = expr.xreplace(self.lead_split).xreplace(self.zero_bias)
+        ps = dict(zip(self.me.probability_symbols(), (self.probability(s) for s in self.states)))
+        return expr.xreplace(ps)
+
+
+def _orient_into_root(n: int, tree_edges: list, keys: list) -> dict:
+    """``{vertex: edge key}`` of the edge leading from each non-root vertex towards root 0."""
+    adj: dict = {v: [] for v in range(n)}
+    for (i, j), k in zip(tree_edges, keys):
+        adj[i].append((j, k))
+        adj[j].append((i, k))
+    out, stack, seen = {}, [0], {0}
+    while stack:
+        u = stack.pop()
+        for v, k in adj[u]:
+            if v not in seen:
+                seen.add(v)
+                out[v] = k
+                stack.append(v)
+    return out
+
+
+@cached
+def zero_bias_six_state() -> ZeroBiasSixState:
+    """The cached :class:`ZeroBiasSixState`."""
+    return ZeroBiasSixState()
+
+
+def eq13_residual(model, form: str = "fermi") -> sp.Expr:
+    """``I^N_R - (Lambda_H J_H/U_MH + Lambda_C J_C/U_MC)`` of a :class:`SymbolicThermocouple` in ``form``
+    (closed form, not simplified). Zero (as a rational function) exactly in the 6-state model at ``mu_R = 0``,
+    ``f_R = f_L``; nonzero otherwise."""
+    U_MH, U_MC = model.symbol("U_MH"), model.symbol("U_MC")
+    return model.current("IN_R", form) - eq13_rhs(model.current("J_H", form), model.current("J_C", form),
+                                                   U_MH=U_MH, U_MC=U_MC)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ring proof of Eq. (13) in the model's own Fermi form
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool = True, couplings=None):
+    """The numerator polynomial of the Eq. (13) residual in the model's Fermi form, over ``ZZ``.
+
+    All steady-state currents share the tree normalization ``Z``, so with ``I^N_R = n_I/Z``, ``J_H = n_H/Z``,
+    ``J_C = n_C/Z`` (``n`` = current with ``p_s`` replaced by the tree numerator ``N_s``) and
+    ``Lambda_H = a_H/(Gamma_00 Gamma_10)``, ``Lambda_C = a_C/(Gamma_00 Gamma_01)`` the residual of Eq. (13) times
+    ``Z U_MH U_MC Gamma_00 Gamma_10 Gamma_01`` is the polynomial
+
+        U_MH U_MC G00 G10 G01 n_I - U_MC G01 a_H n_H - U_MH G10 a_C n_C,
+
+    returned as an element of a sparse polynomial ring (``sympy.polys.rings``) in the couplings, interactions,
+    levels and Fermi values (each ``f_res(x)`` one variable). ``mu_R_zero`` sets ``mu_R = 0``;
+    ``same_lead_temperature`` identifies ``f_R`` with ``f_L`` (``T_L = T_R``). Returns ``(poly, ring)``; Eq. (13)
+    holds iff ``poly == 0``. ``couplings`` (``{symbol: value}``) specializes coupling symbols first (e.g. the
+    zeros of Eq. (16)).
+    """
+    from sympy.polys.rings import ring
+
+    me = model.me
+    nums = dict(zip(me.probability_symbols(), model.steady.numerators))
+    U_MH, U_MC = model.symbol("U_MH"), model.symbol("U_MC")
+    gL, gR = _table("L", None), _table("R", None)
+    G = {hc: gL[hc] + gR[hc] for hc in HC_KEYS}
+    aH, _ = asymmetry_parts("H", gL, gR)
+    aC, _ = asymmetry_parts("C", gL, gR)
+    fr = model.fermi_rates
+    z = {model.symbol("mu_R"): sp.S.Zero} if mu_R_zero else {}
+    fr = {k: v.xreplace(z) for k, v in fr.items()}
+    if same_lead_temperature:
+        fr = {k: v.replace(sp.Function("f_R"), sp.Function("f_L")) for k, v in fr.items()}
+    d = model.currents.as_dict()
+    n = {}
+    for name in ("IN_R", "J_H", "J_C"):
+        n[name] = d[name].xreplace(nums).xreplace(z)
+    combo = (U_MH * U_MC * G[(0, 0)] * G[(1, 0)] * G[(0, 1)] * n["IN_R"]
+             - U_MC * G[(0, 1)] * aH * n["J_H"] - U_MH * G[(1, 0)] * aC * n["J_C"])
+    expr, fmap = fermi_symbols(sp.Tuple(*fr.values()))
+    kvals = dict(zip(fr.keys(), expr.args))
+    combo = combo.xreplace(kvals)
+    if couplings:
+        combo = combo.xreplace(couplings)  # nested (unexpanded) expression in Fermi values, couplings, energies
+    gens = sorted(combo.free_symbols, key=lambda s: s.name)
+    R, *_ = ring(tuple(gens), sp.ZZ)
+    return ring_eval(R, combo), R
+
+
+def eq13_physical_residual(model, params: dict, dps: int = 40) -> tuple:
+    """``(I^N_R, Lambda_H J_H/U_MH + Lambda_C J_C/U_MC)`` at a physical point (Eq. (13) both sides)."""
+    v = physical_currents(model, params, ("IN_R", "J_H", "J_C"), dps)
+    sub = {s: sp.Float(sp.N(x, dps), dps) for s, x in params.items()}
+    rhs = eq13_rhs(v["J_H"], v["J_C"], asymmetry("H").xreplace(sub), asymmetry("C").xreplace(sub),
+                   model.symbol("U_MH").xreplace(sub), model.symbol("U_MC").xreplace(sub))
+    return v["IN_R"], rhs
