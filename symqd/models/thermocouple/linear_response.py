@@ -40,9 +40,11 @@ network matrices.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -50,7 +52,7 @@ from symqd.fermi import MPMATH_MODULE, NUMPY_MODULE
 from symqd.linear_response import LinearResponse, network, onsager_matrix as _generic_onsager
 
 from .model import cached, symbolic
-from .parameters import Parameters, validate
+from .parameters import Parameters, to_mpf, validate
 
 __all__ = [
     "CURRENTS",
@@ -254,24 +256,147 @@ def onsager_matrix(params: Mapping | None = None, *, symbolic: bool = False):
             if key in p:
                 sub[s] = sp.nsimplify(p[key]) if isinstance(p[key], (int, float)) else sp.sympify(p[key])
         return Lp.xreplace(sub)
+    if P.mp:
+        return _onsager_mp(p, inf)
     names, args, fn, shapes = _compiled(inf, "numpy")
     vals = [np.asarray(p[nm], dtype=float) for nm in names]
     shape = np.broadcast_shapes(*(v.shape for v in vals))
-    out = [np.broadcast_to(np.asarray(x, dtype=float), shape) for x in fn(*vals)]
+    with np.errstate(all="ignore"):
+        out = [np.broadcast_to(np.asarray(x, dtype=float), shape) for x in fn(*vals)]
     if inf:
         L = np.stack(out, axis=-1).reshape(shape + (4, 4))
-    else:
-        (a, _), (_, w2), _ = shapes
-        arr = np.stack(out, axis=-1)
-        Lg = arr[..., : a * a].reshape(shape + (a, a))
-        W = arr[..., a * a: a * a + a * w2].reshape(shape + (a, w2))
-        DPD = arr[..., a * a + a * w2:].reshape(shape + (4, 4))
+        L = 0.5 * (L + np.swapaxes(L, -1, -2))
+        _check_psd(L, p)
+        return L
+    (a, _), (_, w2), _ = shapes
+    arr = np.stack(out, axis=-1)
+    Lg = arr[..., : a * a].reshape(shape + (a, a))
+    W = arr[..., a * a: a * a + a * w2].reshape(shape + (a, w2))
+    DPD = arr[..., a * a + a * w2:].reshape(shape + (4, 4))
+    with np.errstate(all="ignore"):
         try:
             U = np.linalg.solve(Lg, W)
         except np.linalg.LinAlgError:  # states with vanishing Boltzmann weight (huge U_HC) decouple
             U = np.linalg.pinv(Lg, hermitian=True) @ W
-        L = DPD - np.swapaxes(W, -1, -2) @ U
-    return 0.5 * (L + np.swapaxes(L, -1, -2))
+        WU = np.swapaxes(W, -1, -2) @ U
+    L = DPD - WU
+    L = 0.5 * (L + np.swapaxes(L, -1, -2))
+    # Eq. L = D^T Phi D - W^T Lg^-1 W subtracts: where an entry lost more than ~6 of 16 digits (frozen dots: the
+    # equilibrium fluxes span hundreds of decades), recompute that point in mpmath with enough digits
+    lost = (np.abs(DPD) + np.abs(WU)) > CANCELLATION_LIMIT * np.abs(L)
+    lost |= ~np.isfinite(L)
+    bad = np.nonzero(lost.reshape(-1, 16).any(axis=1))[0] if shape else ([0] if lost.any() else [])
+    if len(bad):
+        Lf = L.reshape(-1, 4, 4)
+        for k in bad:
+            idx = np.unravel_index(k, shape) if shape else ()
+            point = {nm: float(np.broadcast_to(np.asarray(p[nm], dtype=float), shape)[idx]) for nm in names}
+            Lf[k] = _refine_point(point)
+        L = Lf.reshape(shape + (4, 4))
+    _check_psd(L, p)
+    return L
+
+
+#: an entry of the finite-U_HC network form whose subtracted terms exceed it by this factor is recomputed in mpmath
+CANCELLATION_LIMIT = 1e6
+
+
+def _network_mp(values: dict, dps: int):
+    """The finite-U_HC network form at ``dps`` digits: ``(L, scale)`` as mpmath matrices (``scale`` = size of the
+    subtracted terms)."""
+    names, _, _, shapes = _compiled(False, "numpy")
+    _, _, fn, _ = _compiled(False, "mpmath")
+    (a, _), (_, w2), _ = shapes
+    with mpmath.workdps(dps):
+        out = fn(*(to_mpf(values[nm]) for nm in names))
+        Lg = mpmath.matrix(a, a)
+        W = mpmath.matrix(a, w2)
+        DPD = mpmath.matrix(4, 4)
+        for i in range(a):
+            for j in range(a):
+                Lg[i, j] = out[i * a + j]
+            for j in range(w2):
+                W[i, j] = out[a * a + i * w2 + j]
+        for i in range(4):
+            for j in range(4):
+                DPD[i, j] = out[a * a + a * w2 + i * 4 + j]
+        # symmetric diagonal scaling (Lg is a grounded Laplacian whose entries span many decades): exact
+        S = [1 / mpmath.sqrt(Lg[i, i]) for i in range(a)]
+        Ls = mpmath.matrix(a, a)
+        for i in range(a):
+            for j in range(a):
+                Ls[i, j] = S[i] * Lg[i, j] * S[j]
+        U = mpmath.matrix(a, w2)
+        for j in range(w2):
+            col = mpmath.lu_solve(Ls, mpmath.matrix([S[i] * W[i, j] for i in range(a)]))
+            for i in range(a):
+                U[i, j] = S[i] * col[i]
+        WU = W.T * U
+        L = DPD - WU
+        L = (L + L.T) / 2
+        scale = mpmath.matrix(4, 4)
+        for i in range(4):
+            for j in range(4):
+                scale[i, j] = abs(DPD[i, j]) + abs(WU[i, j])
+    return L, scale
+
+
+def _refine_point(values: dict, target: float = 1e-15) -> np.ndarray:
+    """One finite-U_HC point in mpmath, doubling the precision until two successive results agree to ``target``
+    relative in every entry (at most 1280 digits)."""
+    prev = None
+    dps = 40
+    while dps <= 1280:
+        L, scale = _network_mp(values, dps)
+        if prev is not None:
+            ok = all(abs(L[i, j] - prev[i, j]) <= target * abs(L[i, j]) + mpmath.mpf(10) ** (10 - dps // 2)
+                     * scale[i, j] for i in range(4) for j in range(4))
+            if ok:
+                return np.array([[float(L[i, j]) for j in range(4)] for i in range(4)])
+        prev = L
+        dps *= 2
+    warnings.warn("onsager_matrix: the finite-U_HC network form did not reach relative accuracy 1e-15 within 1280 "
+                  "digits at one parameter point; returned the 1280-digit value", RuntimeWarning, stacklevel=3)
+    return np.array([[float(L[i, j]) for j in range(4)] for i in range(4)])
+
+
+def _check_psd(L: np.ndarray, p: dict) -> None:
+    """Warn (never silently) if a float Onsager matrix is not positive semidefinite beyond rounding."""
+    with np.errstate(all="ignore"):
+        Ls = np.asarray(L).reshape(-1, 4, 4)
+        d = np.sqrt(np.abs(np.einsum("kii->ki", Ls)))
+        Dinv = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
+        C = Ls * Dinv[:, :, None] * Dinv[:, None, :]  # correlation form: rounding is relative to the diagonal
+        ev = np.linalg.eigvalsh(np.where(np.isfinite(C), C, 0.0))
+    bad = (ev[:, 0] < -1e-9) | ~np.all(np.isfinite(Ls), axis=(1, 2)) | np.any(np.einsum("kii->ki", Ls) < 0, axis=1)
+    if bad.any():
+        warnings.warn(f"onsager_matrix: the result is not positive semidefinite at {int(bad.sum())} point(s) (lost "
+                      "to rounding); evaluate those points with mpmath numbers (mpmath in -> mpmath out) for a "
+                      "reliable matrix", RuntimeWarning, stacklevel=3)
+
+
+def _onsager_mp(p: dict, inf: bool):
+    """mpmath in -> mpmath out: the closed form (``U_HC = oo``) or the network form at the working precision
+    (with guard digits for the subtraction)."""
+    if inf:
+        names, _, fn, _ = _compiled(True, "mpmath")
+        out = fn(*(p[nm] for nm in names))
+        L = mpmath.matrix(4, 4)
+        for k, x in enumerate(out):
+            L[k // 4, k % 4] = x
+        return (L + L.T) / 2
+    dps = mpmath.mp.dps
+    prev = None
+    while True:
+        L, scale = _network_mp(p, dps)
+        if prev is not None and all(abs(L[i, j] - prev[i, j]) <= mpmath.mpf(10) ** (-mpmath.mp.dps) * abs(L[i, j])
+                                    + mpmath.mpf(10) ** (10 - dps // 2) * scale[i, j]
+                                    for i in range(4) for j in range(4)):
+            return mpmath.matrix([[+L[i, j] for j in range(4)] for i in range(4)])
+        if dps > 40 * mpmath.mp.dps:
+            return mpmath.matrix([[+L[i, j] for j in range(4)] for i in range(4)])
+        prev = L
+        dps *= 2
 
 
 def embed_for_onsager(L4, eps=None):
