@@ -157,6 +157,8 @@ def user_name(name: str) -> str:
 
 def _real(name: str, value, mp: bool):
     """One numeric value -> float / ndarray (numpy mode) or mpf (mpmath mode); strings and non-reals refused."""
+    if type(value) is float and not mp:
+        return value
     label = user_name(name)
     if isinstance(value, (str, bytes)):
         raise ValueError(f"parameter {label!r} must be a number, not the string {value!r} (strings are never parsed)")
@@ -197,7 +199,13 @@ def _bad(label, value):
     raise ValueError(f"parameter {label!r} must be a real number or an array of real numbers, got {value!r}")
 
 
+_TINY = float(np.finfo(float).tiny)
+
+
 def _check(name: str, v, *, mp: bool, rule: str | None = None, allow_inf: bool = False) -> None:
+    if type(v) is float and (math.isfinite(v) or (allow_inf and v == math.inf)):  # fast path for scalars
+        if rule is None or (rule == "temperature" and v >= _TINY) or (rule == "coupling" and v >= 0):
+            return
     label = user_name(name)
     if mp:
         bad_finite = mpmath.isnan(v) or (mpmath.isinf(v) and not (allow_inf and v > 0))
