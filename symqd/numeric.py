@@ -199,6 +199,9 @@ def _scale_rates(ks: list) -> list:
     return [k / kmax for k in ks]
 
 
+#: compiled functions per model token in this process (shared by unpickled copies of one model)
+_FUNCTION_REGISTRY: dict = {}
+
 #: points per chunk of the numpy backend (temporaries stay cache-sized; 10^7 points need < 1 GiB extra)
 CHUNK_SIZE = 32768
 
@@ -294,6 +297,26 @@ class CompiledModel:
             return False
 
         self._gammas_positive_unless_zero_coupling = all(monotone(g) for g in self._gamma_exprs)
+
+    # -- pickling (dask workers): the lambdified code is rebuilt once per process, keyed by the model's content --
+    @cached_property
+    def token(self) -> str:
+        """Content hash of the compiled expressions (same model -> same token in every process)."""
+        import hashlib
+
+        text = repr((self.parameter_names, self.observable_names, self.steady_method, self._rate_exprs,
+                     self._obs_exprs, self.me.states, [t.symbol for t in self.me.transitions]))
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["token"] = self.token
+        state.pop("_fns", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._fns = _FUNCTION_REGISTRY.setdefault(state["token"], {})
 
     # -- construction helpers ----------------------------------------------------------------------------------
     def _model_symbols(self) -> dict:
