@@ -397,3 +397,36 @@ def test_chunked_evaluation_equals_one_shot_and_selects_outputs():
     assert all(np.array_equal(parts["p"][s], whole["p"][s]) for s in me.states)
     with pytest.raises(ValueError, match="outputs: unknown"):
         cm.evaluate(vals, outputs=["IN_X"])
+
+
+# -- past tree enumeration: 16 and 32 states ------------------------------------------------------------------------
+def interacting_dots(nd):
+    names = [f"D{i}" for i in range(nd)]
+    inter = {(names[i], names[j]): None for i in range(nd) for j in range(i + 1, nd)}
+    parts = [Reservoir("L", names[0], mu=0), Reservoir("R", names[0])]
+    parts += [Reservoir(f"X{i}", names[i], mu=0) for i in range(1, nd)]
+    return MasterEquation(System.build(names, inter, parts))
+
+
+@pytest.mark.parametrize("nd", [4, 5])
+def test_elimination_steady_state_of_16_and_32_states_is_proven_stationary_modulo_a_prime(nd):
+    from symqd.graph import elimination_program, prove_program_stationary
+
+    me = interacting_dots(nd)
+    assert count_spanning_trees(me.n, sorted(me.edges)) > 10**6  # far past enumeration
+    prog, pis = elimination_program(me.n, sorted(me.edges), me.edge_weight)
+    assert prove_program_stationary(me, prog, pis, points=2)
+    bad = list(pis)
+    bad[1] = bad[1] + bad[2]  # negative control
+    assert not prove_program_stationary(me, prog, bad, points=1)
+
+
+def test_16_state_closed_form_agrees_with_the_solver():
+    me = interacting_dots(4)
+    cm = CompiledModel(me)
+    rng = np.random.default_rng(4)
+    vals = {n: rng.uniform(0.4, 2.0, 200) if n.startswith(("T", "gamma")) else rng.uniform(-2, 2, 200)
+            for n in cm.parameter_names}
+    a, b = cm.evaluate(vals), cm.evaluate(vals, method="solver")
+    for s in me.states:
+        assert np.max(np.abs(a["p"][s] - b["p"][s])) < 1e-13

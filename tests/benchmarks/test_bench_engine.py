@@ -96,3 +96,37 @@ def test_numeric_1e3_per_point_loop(benchmark, points):
         return out
 
     benchmark.pedantic(loop, rounds=3, iterations=1)
+
+
+def _dots(nd):
+    names = [f"D{i}" for i in range(nd)]
+    inter = {(names[i], names[j]): None for i in range(nd) for j in range(i + 1, nd)}
+    parts = [Reservoir("L", names[0], mu=0), Reservoir("R", names[0])]
+    parts += [Reservoir(f"X{i}", names[i], mu=0) for i in range(1, nd)]
+    return MasterEquation(System.build(names, inter, parts))
+
+
+def _vals(cm, n):
+    rng = np.random.default_rng(0)
+    return {k: rng.uniform(0.5, 2.0, n) if k.startswith(("T", "gamma")) else rng.uniform(-1, 1, n)
+            for k in cm.parameter_names}
+
+
+@pytest.mark.parametrize("nd", [4, 5])
+def test_bench_build_and_compile_16_32_states(benchmark, nd):
+    def build():
+        cm = CompiledModel(_dots(nd))
+        cm.evaluate({k: v[:2] for k, v in _vals(cm, 2).items()})
+        return cm
+
+    benchmark.pedantic(build, rounds=1, iterations=1)
+
+
+@pytest.mark.parametrize("nd", [4, 5])
+@pytest.mark.parametrize("method", ["closed_form", "solver"])
+def test_bench_16_32_states_10k_points(benchmark, nd, method):
+    cm = CompiledModel(_dots(nd))
+    cm.refine = False
+    vals = _vals(cm, 10000)
+    cm.evaluate({k: v[:2] for k, v in vals.items()})
+    benchmark(cm.evaluate, vals, method=method, outputs=["IN_R"])
