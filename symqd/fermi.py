@@ -12,6 +12,8 @@ it evaluates ``exp(-|x|)`` only.
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -199,6 +201,27 @@ def mpmath_xbose(x):
     return x / mpmath.expm1(x)
 
 
+def math_fermi(x):
+    """Scalar ``1/(1+e^x)`` with :mod:`math` (no overflow)."""
+    e = math.exp(-abs(x))
+    return (e if x > 0 else 1.0) / (1.0 + e)
+
+
+def math_xbose(x):
+    """Scalar ``x/(e^x - 1)`` with :mod:`math` (1 at 0, no overflow)."""
+    if x == 0:
+        return 1.0
+    if x > 0:
+        return x * math.exp(-x) / -math.expm1(-x)
+    return x / math.expm1(x)
+
+
+def math_bose(x):
+    """Scalar ``1/(e^x - 1)`` with :mod:`math`."""
+    return 1.0 / math.expm1(x)
+
+
 #: ``modules`` entries for :func:`sympy.lambdify`
+MATH_MODULE = {"fermi": math_fermi, "bose": math_bose, "xbose": math_xbose}
 NUMPY_MODULE = {"fermi": numpy_fermi, "bose": numpy_bose, "xbose": numpy_xbose}
 MPMATH_MODULE = {"fermi": mpmath_fermi, "bose": mpmath_bose, "xbose": mpmath_xbose}

@@ -38,7 +38,7 @@ import numpy as np
 import sympy as sp
 
 from symqd.currents import currents, gross_fluxes
-from symqd.fermi import MPMATH_MODULE, NUMPY_MODULE
+from symqd.fermi import MATH_MODULE, MPMATH_MODULE, NUMPY_MODULE
 from symqd.graph import elimination_program, run_program, steady_state
 from symqd.master import connected_components
 from symqd.params import broadcast_parameters, check_finite, check_known_names, check_nonnegative, check_positive
@@ -190,6 +190,7 @@ class exit_rate_guard(sp.Function):
 
 _GUARD_NUMPY = {"exit_rate_guard": lambda x: np.maximum(x, EXIT_RATE_FLOOR)}
 _GUARD_MPMATH = {"exit_rate_guard": lambda x: x}
+_GUARD_MATH = {"exit_rate_guard": lambda x: x if x > EXIT_RATE_FLOOR else EXIT_RATE_FLOOR}
 
 
 def _scale_rates(ks: list) -> list:
@@ -369,6 +370,8 @@ class CompiledModel:
                                    guard=exit_rate_guard)
 
     def _modules(self, backend):
+        if backend == "math":
+            return [MATH_MODULE, "math"]
         return [NUMPY_MODULE, "numpy"] if backend == "numpy" else [MPMATH_MODULE, "mpmath"]
 
     def _fn(self, what: str, backend: str):
@@ -382,7 +385,7 @@ class CompiledModel:
                 f = sp.lambdify(self.parameters, self._gamma_exprs, modules=mods)
             elif what == "numerators" and self.steady_method == "elimination":
                 program, pis = self.program
-                guard = _GUARD_NUMPY if backend == "numpy" else _GUARD_MPMATH
+                guard = {"numpy": _GUARD_NUMPY, "math": _GUARD_MATH}.get(backend, _GUARD_MPMATH)
                 f = sp.lambdify(ks, pis, modules=[guard, *mods], cse=lambda exprs: (program, pis))
             elif what == "numerators":
                 f = sp.lambdify(ks, list(self.steady.numerators), modules=mods, cse=True)
@@ -582,7 +585,36 @@ class CompiledModel:
                     result[k][i0:i1] = part[k]
         return result
 
+    def _evaluate_scalar(self, vals, refine) -> dict:
+        """One double-precision point with :mod:`math`-compiled functions (no array overhead)."""
+        args = [float(vals[n]) for n in self.parameter_names]
+        ks = self._fn("rates", "math")(*args)
+        for i, k in enumerate(ks):
+            if not (math.isfinite(k) and k >= 0):
+                return None  # let the array path produce its error message
+        if not self._gammas_positive_unless_zero_coupling or any(args[self.parameter_names.index(c)] == 0
+                                                                for c in self._couplings):
+            self._check_connected(vals, (), "numpy")
+        kmax = max(ks) if ks else 1.0
+        kmax = kmax if kmax > 0 else 1.0
+        nums = self._fn("numerators", "math")(*[k / kmax for k in ks])
+        Z = math.fsum(nums)
+        p = [N / Z for N in nums]
+        obs = self._fn("observables", "math")(*args, *ks, *p)
+        zero = self.identically_zero
+        out = {"p": {s: np.float64(x) for s, x in zip(self.me.states, p)}}
+        for name, v in zip(self.observable_names, obs):
+            out[name] = np.float64(0.0 if name in zero else v)
+        if self.refine if refine is None else refine:
+            gross = self._fn("gross", "math")(*args, *ks, *p)
+            self._refine(out, vals, (), args, ks, p, "closed_form", gross=gross)
+        return out
+
     def _evaluate(self, vals, shape, backend, method, *, refine=None) -> dict:
+        if backend == "numpy" and shape == () and method == "closed_form":
+            out = self._evaluate_scalar(vals, refine)
+            if out is not None:
+                return out
         ks = self._rates(vals, shape, backend)
         self._check_connected(vals, shape, backend)
         n = self.me.n

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import math
+
 import numpy as np
 
 __all__ = [
@@ -50,6 +52,10 @@ def check_known_names(params: Mapping[str, Any] | Iterable[str], allowed: Iterab
 
 def check_finite(name: str, value: Any) -> None:
     """Reject NaN (and infinities) in ``value``."""
+    if type(value) in (float, int, np.float64):
+        if not math.isfinite(value):
+            raise ValueError(f"parameter {name!r} must be finite (no NaN or inf)")
+        return
     if _is_mp(value):
         import mpmath
 
@@ -63,6 +69,10 @@ def check_finite(name: str, value: Any) -> None:
 
 def check_positive(name: str, value: Any, rule: str = "must be > 0") -> None:
     """Require ``value > 0`` elementwise (temperatures: ``T > 0``)."""
+    if type(value) in (float, int, np.float64):
+        if not value > 0:
+            raise ValueError(f"parameter {name!r} {rule}, got {value}")
+        return
     if _is_mp(value):
         if not value > 0:
             raise ValueError(f"parameter {name!r} {rule}, got {value}")
@@ -75,6 +85,10 @@ def check_positive(name: str, value: Any, rule: str = "must be > 0") -> None:
 
 def check_nonnegative(name: str, value: Any, rule: str = "must be >= 0") -> None:
     """Require ``value >= 0`` elementwise (couplings: ``gamma >= 0``)."""
+    if type(value) in (float, int, np.float64):
+        if not value >= 0:
+            raise ValueError(f"parameter {name!r} {rule}, got {value}")
+        return
     if _is_mp(value):
         if not value >= 0:
             raise ValueError(f"parameter {name!r} {rule}, got {value}")
@@ -91,6 +105,8 @@ def broadcast_parameters(values: Mapping[str, Any]) -> tuple[tuple[int, ...], di
     Returns ``(shape, arrays)``; raises ``ValueError`` naming the parameters whose shapes do not broadcast.
     mpmath numbers are passed through unchanged (shape ``()``).
     """
+    if all(type(v) in (float, int, np.float64) for v in values.values()):
+        return (), {n: np.float64(v) for n, v in values.items()}
     shape: tuple[int, ...] = ()
     owner: dict[tuple[int, ...], str] = {}
     for name, v in values.items():
