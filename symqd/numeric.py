@@ -513,7 +513,7 @@ class CompiledModel:
             )
 
     def evaluate(self, values: Mapping, *, backend: str = "numpy", method: str = "closed_form",
-                 outputs=None, chunk_size: int | None = None) -> dict:
+                 outputs=None, chunk_size: int | None = None, refine: bool | None = None) -> dict:
         """Occupations and observables at the given parameter values.
 
         Parameters
@@ -532,6 +532,10 @@ class CompiledModel:
         chunk_size : int, optional
             Points per chunk for the numpy backend (default :data:`CHUNK_SIZE`); bounds the temporaries of the
             compiled program, and is also faster (cache-resident arrays).
+        refine : bool, optional
+            Recompute cancelling net currents in mpmath (default: the model's ``refine`` attribute, True). Inner
+            loops that only need currents to within ~1e-16 of the gross flux (root finders driving a current to
+            zero) pass ``False``; results handed to users should keep it.
 
         Returns
         -------
@@ -558,11 +562,11 @@ class CompiledModel:
             raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
         size = int(np.prod(shape)) if shape else 1
         if backend == "mpmath" or size <= chunk:
-            out = self._evaluate(vals, shape, backend, method)
+            out = self._evaluate(vals, shape, backend, method, refine=refine)
             return out if keys is None else {k: out[k] for k in keys}
-        return self._evaluate_chunked(vals, shape, method, keys, chunk)
+        return self._evaluate_chunked(vals, shape, method, keys, chunk, refine)
 
-    def _evaluate_chunked(self, vals, shape, method, keys, chunk) -> dict:
+    def _evaluate_chunked(self, vals, shape, method, keys, chunk, refine=None) -> dict:
         """Evaluate along the leading axis in blocks of about ``chunk`` points (bounded temporaries)."""
         keys = keys if keys is not None else ["p", *self.observable_names]
         result = {}
@@ -576,7 +580,7 @@ class CompiledModel:
         for i0 in range(0, shape[0], step):
             i1 = min(shape[0], i0 + step)
             sub = {n: np.broadcast_to(v, shape)[i0:i1] for n, v in vals.items()}
-            part = self._evaluate(sub, (i1 - i0,) + tuple(shape[1:]), "numpy", method)
+            part = self._evaluate(sub, (i1 - i0,) + tuple(shape[1:]), "numpy", method, refine=refine)
             for k in keys:
                 if k == "p":
                     for s in self.me.states:
