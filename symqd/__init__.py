@@ -14,7 +14,7 @@ Layers (one-way data flow: model -> equations -> closed forms -> numbers / LaTeX
 * :mod:`symqd.models`    the papers' concrete models (thermocouple, three_terminal)
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from symqd.baths import BosonicBath, FermionicLead, Reservoir  # noqa: E402
 from symqd.master import MasterEquation  # noqa: E402
