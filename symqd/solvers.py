@@ -122,7 +122,9 @@ def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-
     ----------
     F : callable ``F(x, y, idx) -> (f1, f2, scale1, scale2)``
         Residuals and their *scales* (e.g. the gross flows whose difference the residual is) at the points
-        ``idx``; arrays broadcast with ``x``. Called on the active points only.
+        ``idx``; arrays broadcast with ``x``. Called on the active points only, with ``x, y, idx`` the
+        concatenation of the base points and the two finite-difference copies (``x + h``, then ``y + h``); the
+        scales are only read at the base points.
     x, y : 1-D arrays
         Starting values.
     converged : callable ``converged(dx, dy, f1, f2, s1, s2, x, y) -> bool array``

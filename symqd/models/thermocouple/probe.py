@@ -51,7 +51,7 @@ def _probe_transitions(uhc_infinite: bool) -> tuple:
     return tuple((pos[t.symbol], me.index[t.source]) for t in me.transitions if t.reservoir == "P")
 
 
-def _residuals(Pf: Parameters, x, y, idx):
+def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     """``(IN_P/gamma_P, J_P/gamma_P, gross particle scale, gross heat scale)`` at ``T_P = T_0 e^x``,
     ``mu_P = T_0 y`` for the points ``idx`` of the flat set ``Pf``."""
     sub = Pf.take(idx)
@@ -61,6 +61,8 @@ def _residuals(Pf: Parameters, x, y, idx):
     Q = sub.with_values(T_P=T, mu_P=mu)
     out = evaluate_validated(Q)
     gP = Q.values["gamma_P"]
+    if not scales:
+        return out["IN_P"] / gP, out["J_P"] / gP, None, None
     cm = compiled(Q.uhc_infinite, True)
     ks = cm.rates(Q.model_values(cm.parameter_names))
     p = [out["p"][s] for s in cm.me.states]
@@ -75,7 +77,13 @@ def _newton(Pf: Parameters, tol: float, maxiter: int):
     n = Pf.shape[0]
 
     def F(x, y, idx):
-        return _residuals(Pf, x, y, idx)
+        # residuals at the base points and the two finite-difference points; gross scales at the base points only
+        m = x.size // 3
+        f1a, f2a, s1, s2 = _residuals(Pf, x[:m], y[:m], idx[:m])
+        f1b, f2b, _, _ = _residuals(Pf, x[m:], y[m:], idx[m:], scales=False)
+        pad = np.full(2 * m, np.nan)
+        return (np.concatenate([f1a, f1b]), np.concatenate([f2a, f2b]), np.concatenate([s1, pad]),
+                np.concatenate([s2, pad]))
 
     def converged(dx, dy, f1, f2, s1, s2, x, y):
         step = (np.abs(dx) <= tol) & (np.abs(dy) <= tol * np.exp(x))
@@ -103,7 +111,7 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
         xs, gs = x[live], gi[live]
 
         def f_in(yy, li):
-            return _residuals(Pf, xs[li], yy, gs[li])[0]
+            return _residuals(Pf, xs[li], yy, gs[li], scales=False)[0]
 
         xl, xr, okb = solvers.bracket_root(f_in, -np.ones(xs.size), np.ones(xs.size))
         yl, _, okr = solvers.find_root(f_in, xl, xr, xrtol=1e-14)
@@ -117,7 +125,7 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
         J = np.full(x.shape, np.nan)
         if good.any():
             with np.errstate(all="ignore"):
-                J[good] = _residuals(Pf, x[good], y[good], gi[good])[1]
+                J[good] = _residuals(Pf, x[good], y[good], gi[good], scales=False)[1]
         return J
 
     m = idx.size
