@@ -41,8 +41,8 @@ def _power(P: Parameters, probe: str):
             T, m = solve_probe(sub, strict=strict)
             ok = np.isfinite(T)
             sub = sub.with_values(T_P=np.where(ok, T, 1.0), mu_P=np.where(ok, m, 0.0))
-            return np.where(ok, evaluate_validated(sub)["P_gen"], -np.inf)
-        return evaluate_validated(sub)["P_gen"]
+            return np.where(ok, evaluate_validated(sub, refine=False)["P_gen"], -np.inf)
+        return evaluate_validated(sub, refine=False)["P_gen"]
 
     return power
 

@@ -70,12 +70,17 @@ def evaluate(params: Mapping | Parameters | None = None, *, backend: str | None 
     return evaluate_validated(P, method=method)
 
 
-def evaluate_validated(P: Parameters, *, method: str = "closed_form") -> dict:
-    """:func:`evaluate` of an already validated :class:`~.parameters.Parameters` (no re-validation here)."""
+def evaluate_validated(P: Parameters, *, method: str = "closed_form", refine: bool | None = None) -> dict:
+    """:func:`evaluate` of an already validated :class:`~.parameters.Parameters` (no re-validation here).
+
+    ``refine=False`` skips the engine's mpmath recomputation of cancelling net currents: for inner loops of root
+    finders that drive a current to zero (accurate to ~1e-16 of the gross flux is all they need); the results
+    handed to users keep the default."""
     backend = "mpmath" if P.mp else "numpy"
     cm = compiled(P.uhc_infinite, P.probe)
     try:
-        out = cm.evaluate(P.model_values(cm.parameter_names), backend=backend, method=method)
+        kw = {} if refine is None or backend == "mpmath" else {"refine": refine}
+        out = cm.evaluate(P.model_values(cm.parameter_names), backend=backend, method=method, **kw)
     except ValueError as exc:
         raise ValueError(user_message(str(exc))) from None
     except ZeroDivisionError as exc:  # mpmath with couplings that split the state graph

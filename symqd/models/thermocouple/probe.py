@@ -59,7 +59,7 @@ def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     T = T0 * np.exp(x)
     mu = T0 * y
     Q = sub.with_values(T_P=T, mu_P=mu)
-    out = evaluate_validated(Q)
+    out = evaluate_validated(Q, refine=False)  # a root finder driving I_P, J_P to zero: no mpmath recompute
     gP = Q.values["gamma_P"]
     if not scales:
         return out["IN_P"] / gP, out["J_P"] / gP, None, None
