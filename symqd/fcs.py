@@ -62,6 +62,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from math import comb
 
+import numpy as np
 import sympy as sp
 
 __all__ = [
@@ -177,7 +178,7 @@ class CumulantProgram:
             env[sym] = expr.xreplace(env)
         return [sp.sympify(o).xreplace(env) for o in self.outputs]
 
-    def function(self, name: str):
+    def function(self, name: str, *, fano: bool = False):
         """The outputs as one sympy function call each, numerically implemented by this program.
 
         Returns ``[F_1(*args), ..., F_order(*args)]`` with ``args`` = :attr:`inputs` plus the parameters in the
@@ -187,6 +188,7 @@ class CumulantProgram:
         mpmath number). This keeps the expression *shallow*: tree walks (``free_symbols``, ``xreplace``) over the
         inlined nested form grow exponentially with the number of states, while ``lambdify`` of the call is
         immediate. The last call's values are memoized, so ``c_1..c_order`` and a Fano factor cost one run.
+        With ``fano`` a last call gives ``c_2/c_1`` (``inf``/``nan`` where ``c_1 = 0``, never an exception).
         """
         import mpmath
         from sympy.utilities.lambdify import implemented_function
@@ -203,16 +205,27 @@ class CumulantProgram:
             if memo[0] is not None and len(memo[0]) == len(vals) and all(a is b for a, b in zip(memo[0], vals)):
                 return memo[1]
             backend = "mpmath" if any(isinstance(v, (mpmath.mpf, mpmath.mpc)) for v in vals) else "numpy"
+            if backend == "numpy":  # numpy semantics (inf/nan, never ZeroDivisionError) also for Python floats
+                vals = tuple(np.asarray(v, dtype=float) for v in vals)
             if backend not in fns:
                 fns[backend] = sp.lambdify(args, outs, modules=[backend], cse=lambda exprs: (prog, outs))
             res = fns[backend](*vals)
             memo[0], memo[1] = vals, res
             return res
 
+        def ratio(*v):
+            c = run(*v)
+            if isinstance(c[0], (mpmath.mpf, mpmath.mpc)):
+                return c[1] / c[0] if c[0] != 0 else mpmath.inf
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.divide(c[1], c[0])
+
         calls = []
         for m in range(len(outs)):
             f = implemented_function(sp.Function(f"{name}_c{m + 1}"), lambda *v, _m=m: run(*v)[_m])
             calls.append(f(*args))
+        if fano:
+            calls.append(implemented_function(sp.Function(f"{name}_fano"), ratio)(*args))
         return calls
 
     def substitute(self, mapping: Mapping) -> "CumulantProgram":
@@ -495,10 +508,10 @@ def observables(me, reservoir: str | None, order: int = 2, kind: str = "N", *, w
         cs = [sp.S.Zero] * order
     else:
         prog = cumulant_program(me, w, order, prefix=f"_f{label}_")
-        cs = prog.inline() if inline else prog.function(f"fcs_{label}")
-    out = {f"C{m + 1}_{label}": c for m, c in enumerate(cs)}
+        cs = prog.inline() if inline else prog.function(f"fcs_{label}", fano=order >= 2)
+    out = {f"C{m + 1}_{label}": c for m, c in enumerate(cs[:order])}
     if order >= 2:
-        out[f"F_{label}"] = cs[1] / cs[0]
+        out[f"F_{label}"] = cs[order] if (w and not inline) else cs[1] / cs[0]
     return out
 
 
