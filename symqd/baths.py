@@ -450,7 +450,10 @@ class BosonicBath(_Coupling):
             if t not in allowed:
                 continue
             dE = sp.expand(system.energy(t) - system.energy(s))
-            out.append(Transition(s, t, self.name, 0, dE, self.coupling, _rate_symbol(self.name, s, t), "bath"))
+            tr = Transition(s, t, self.name, 0, dE, self.coupling, _rate_symbol(self.name, s, t), "bath")
+            if self.rate(tr) == 0:  # e.g. a super-ohmic J(dE) between degenerate levels: no such process
+                continue
+            out.append(tr)
         return out
 
     def rate(self, transition: Transition) -> sp.Expr:

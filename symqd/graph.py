@@ -326,7 +326,7 @@ class MultiCycle:
     def affinity(self, me) -> sp.Expr:
         """Cycle affinity ``A_c = sum_steps ln(k_forward/k_backward) = -sum_steps (dE - dN mu)/T`` (local detailed
         balance of every lead and bath; Schnakenberg, Rev. Mod. Phys. 48, 571 (1976))."""
-        return sp.Add(*[me.part(t.reservoir).affinity(t) for t in self.steps])
+        return sp.together(sp.expand(sp.Add(*[me.part(t.reservoir).affinity(t) for t in self.steps])))
 
     def rate_affinity(self) -> sp.Expr:
         """``ln(prod k_forward / prod k_backward)`` in rate symbols (equal to :meth:`affinity` for physical rates)."""
