@@ -68,7 +68,7 @@ def maximize(f, lo, mid, hi, *, xatol: float = 0.0, xrtol: float = 1e-9, maxiter
     --------
     >>> import numpy as np
     >>> c = np.array([0.3, -1.2])
-    >>> x, fx, ok = maximize(lambda x, i: -(x - c[i]) ** 2, np.full(2, -2.0), np.zeros(2), np.full(2, 2.0))
+    >>> x, fx, ok = maximize(lambda x, i: -(x - c[i]) ** 2, np.full(2, -2.0), np.array([0.2, -1.0]), np.full(2, 2.0))
     >>> np.allclose(x, c), bool(ok.all())
     (True, True)
     """
@@ -89,8 +89,8 @@ def find_root(f, lo, hi, *, xatol: float = 0.0, xrtol: float = 4e-16, fatol: flo
     --------
     >>> import numpy as np
     >>> x, _, ok = find_root(lambda x, i: x**3 - 2.0, np.zeros(1), np.full(1, 3.0))
-    >>> float(x[0]) ** 3
-    2.0000000000000004
+    >>> bool(abs(float(x[0]) ** 3 - 2.0) < 1e-12 and ok[0])
+    True
     """
     lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     res = _el.find_root(_wrap(f), (lo, hi), args=(_idx(lo.size),),

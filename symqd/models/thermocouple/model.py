@@ -65,7 +65,8 @@ def build_system(*, uhc_infinite: bool = False, probe: bool = False) -> System:
 
     Examples
     --------
-    >>> len(build_system(uhc_infinite=True).states)
+    >>> from symqd.master import MasterEquation
+    >>> MasterEquation(build_system(uhc_infinite=True)).n
     6
     """
     U_HC = sp.oo if uhc_infinite else None

@@ -116,7 +116,7 @@ def asymmetry_parts(which: str, gL: dict, gR: dict) -> tuple:
     Examples
     --------
     >>> asymmetry_parts("H", {k: 1 for k in HC_KEYS}, {(0, 0): 0, (1, 0): 1, (0, 1): 1, (1, 1): 1})
-    (1, 2)
+    (-1, 2)
     """
     if which not in ("H", "C"):
         raise ValueError(f"which must be 'H' or 'C', got {which!r}")
