@@ -22,7 +22,8 @@ Each row says what was checked, how (``symbolic`` identity, ``exact`` rational a
    (identity, ``r`` the reference) and ``sum_c F_c A_c = dS/dt`` with ``A_c`` from the *numeric* rates
    (``ln`` of rate ratios) at sampled points;
 8. **Onsager symmetry**: the numeric Jacobian ``dI_i/dX_j`` of the full nonlinear currents (mpmath, central
-   differences) at sampled equilibrium points is symmetric and equals ``symqd.linear_response.onsager_matrix``;
+   differences) at sampled equilibrium points is symmetric and equals the network form of
+   :mod:`symqd.linear_response` (evaluated numerically: the symbolic solve is slow beyond ~6 states);
    forces ``X^mu = dmu/T``, ``X^T = dT/T^2``;
 9. **Johnson-Nyquist**: at equilibrium the scaled noise equals ``c_2 = 2 L_ii`` (symmetrized noise ``S = 2 c_2 =
    4 L_ii``): ``c_2^N = 2 L_{NN} = 2 T G`` and ``c_2^E = 2 L_{JJ} = 2 T^2 K``. The factor follows from
@@ -236,7 +237,7 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
     from symqd import fcs
     from symqd.currents import currents, prove_conservation
     from symqd.fermi import MPMATH_MODULE
-    from symqd.linear_response import boltzmann_state, energy_only_reservoirs, onsager_matrix
+    from symqd.linear_response import boltzmann_state, energy_only_reservoirs, network
     from symqd.numeric import CompiledModel
 
     me = fcs._check_me(model)
@@ -382,15 +383,16 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
     # 8-9: Onsager, Johnson-Nyquist ----------------------------------------------------------------------------------
     terminals = [a for a in parts if a != reference]
     if terminals:
-        lr = onsager_matrix(me, reference, terminals, T=T)
-        Lphys = lr.physical()
-        Lfn = sp.lambdify([T] + list(cm.parameters), Lphys,
-                          modules=[MPMATH_MODULE, "mpmath"])
+        lr = _Network(network(me, reference, terminals, T=T))
+        fluxfn = sp.lambdify([T] + list(cm.parameters), [lr.flux_values[e.flux] for e in lr.edges],
+                             modules=[MPMATH_MODULE, "mpmath"])
         asym, dev_L, jn = 0.0, 0.0, 0.0
         for pt in eqpts:
             Tv = next(pt[nm] for nm in cm.parameter_names if symbols_by_name[nm] in sysm.temperature_symbols())
             with mpmath.workdps(40):
-                L = mpmath.matrix(Lfn(mpmath.mpf(Tv), *[mpmath.mpf(pt[nm]) for nm in cm.parameter_names]))
+                args = [mpmath.mpf(Tv)] + [mpmath.mpf(pt[nm]) for nm in cm.parameter_names]
+                envd = {s: sp.Float(pt[s.name], 40) for s in cm.parameters}
+                L = lr.solve(fluxfn(*args), envd, mp=True)
                 J = _jacobian(me, cm, pt, lr, Tv)
                 scale = max(abs(x) for x in L)
                 for i in range(L.rows):
@@ -406,7 +408,7 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
                     jn = max(jn, float(abs(r[key] - 2 * L[i, i]) / abs(L[i, i])))
         rep.add("Onsager symmetry", asym < 1e-12 and dev_L < 1e-12, "numeric",
                 f"Jacobian of the nonlinear currents (mpmath, central differences): asymmetry {asym:.1e}, "
-                f"vs closed-form L {dev_L:.1e}; forces {', '.join(lr.force_labels)}")
+                f"vs network L (linear_response.network) {dev_L:.1e}; forces {', '.join(lr.force_labels)}")
         # exact Johnson-Nyquist at a reversible rational network
         pr = [_rational(rng) for _ in me.states]
         Z = sum(pr)
@@ -416,11 +418,9 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
             fl = _rational(rng)
             kvr[f.symbol] = fl / pr[me.index[f.source]]
             kvr[b.symbol] = fl / pr[me.index[b.source]]
-        for e in lr.edges:
-            phi[e.flux] = kvr[e.rate_in] * pr[me.index[e.source]]
         ev = {s: sp.Rational(rng.randint(-40, 40) or 1, rng.randint(1, 9))
               for t in me.transitions for s in sp.sympify(t.dE).free_symbols}
-        Lx = lr.L.xreplace(phi).xreplace(ev)
+        Lx = lr.solve([kvr[e.rate_in] * pr[me.index[e.source]] for e in lr.edges], ev, mp=False)
         jn_exact = True
         for i, lab in enumerate(lr.current_labels):
             a = lab.split("_", 1)[1]
@@ -482,3 +482,48 @@ def _jacobian(me, cm, pt, lr, Tv, h=mpmath.mpf(10) ** -12):
         ru, rd = cm.evaluate(up, backend="mpmath"), cm.evaluate(dn, backend="mpmath")
         cols.append({c: (ru[c] - rd[c]) / (2 * h) for c in lr.current_labels})
     return [[None if col is None else col[c] for col in cols] for c in lr.current_labels]
+
+
+class _Network:
+    """The equilibrium network of :func:`symqd.linear_response.network`, solved numerically or exactly at given
+    edge fluxes: ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (first state grounded), the same formula as
+    :func:`symqd.linear_response.onsager_matrix` without its symbolic solve (which is slow beyond ~6 states)."""
+
+    def __init__(self, net):
+        self.edges = net["edges"]
+        self.flux_values = net["flux_values"]
+        self.current_labels = net["current_labels"]
+        self.force_labels = net["force_labels"]
+        self.me = None
+
+    def solve(self, fluxes, env, *, mp: bool):
+        from symqd.master import MasterEquation  # noqa: F401  (type only)
+
+        edges = self.edges
+        nf = len(self.force_labels)
+        states = sorted({e.source for e in edges} | {e.target for e in edges})
+        idx = {s: i for i, s in enumerate(states)}
+        n, m = len(states), len(edges)
+        if mp:
+            D = mpmath.matrix(m, nf)
+            for k, e in enumerate(edges):
+                for j, d in enumerate(e.drive):
+                    D[k, j] = mpmath.mpf(sp.Float(sp.sympify(d).xreplace(env), 40)._to_mpmath(140))
+            B = mpmath.matrix(n, m)
+            Phi = mpmath.diag([mpmath.mpf(f) for f in fluxes])
+        else:
+            D = sp.Matrix([[sp.sympify(d).xreplace(env) for d in e.drive] for e in edges])
+            B = sp.zeros(n, m)
+            Phi = sp.diag(*fluxes)
+        for k, e in enumerate(edges):
+            B[idx[e.target], k] += 1
+            B[idx[e.source], k] -= 1
+        BPD = B * Phi * D
+        Lg = B * Phi * B.T
+        if mp:
+            BPDg = mpmath.matrix([[BPD[i, j] for j in range(nf)] for i in range(1, n)])
+            Lgg = mpmath.matrix([[Lg[i, j] for j in range(1, n)] for i in range(1, n)])
+            U = mpmath.inverse(Lgg) * BPDg
+            return D.T * Phi * D - BPDg.T * U
+        BPDg, Lgg = BPD[1:, :], Lg[1:, 1:]
+        return D.T * Phi * D - BPDg.T * Lgg.LUsolve(BPDg)

@@ -48,7 +48,6 @@ def test_example_models_pass(build):
     assert tex.startswith("\\subsection{Audit:") and "\\end{tabular}" in tex and "Johnson-Nyquist c\\_2" in tex
 
 
-@pytest.mark.slow
 def test_thermocouple_passes():
     from symqd.models import thermocouple as tc
 
