@@ -616,7 +616,12 @@ class CompiledModel:
 
     def _evaluate(self, vals, shape, backend, method, *, refine=None) -> dict:
         if backend == "numpy" and shape == () and method == "closed_form":
-            out = self._evaluate_scalar(vals, refine)
+            try:
+                out = self._evaluate_scalar(vals, refine)
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                if isinstance(exc, ValueError) and "split the states" in str(exc):
+                    raise
+                out = None  # e.g. an observable dividing by zero: the numpy path gives IEEE inf/nan
             if out is not None:
                 return out
         ks = self._rates(vals, shape, backend)
@@ -632,7 +637,12 @@ class CompiledModel:
         else:
             p = solve_rate_matrix_mpmath(n, self._pairs, ks, dps=max(mpmath.mp.dps, 50))
         args = self._args(vals, backend)
-        obs = self._fn("observables", backend)(*args, *ks, *p)
+        try:
+            obs = self._fn("observables", backend)(*args, *ks, *p)
+        except ArithmeticError:
+            if backend != "mpmath":
+                raise
+            obs = self._observables_one_by_one(args, ks, p)
         out = {"p": dict(zip(self.me.states, p))}
         zero = self.identically_zero
         for name, v in zip(self.observable_names, obs):
@@ -643,6 +653,20 @@ class CompiledModel:
             out[name] = v
         if backend == "numpy" and (self.refine if refine is None else refine):
             self._refine(out, vals, shape, args, ks, p, method)
+        return out
+
+    def _observables_one_by_one(self, args, ks, p) -> list:
+        """mpmath observables separately: one that divides by zero is NaN, the others are unaffected."""
+        allargs = list(self.parameters) + list(self.me.rate_symbols) + list(self.me.probability_symbols())
+        out = []
+        for i, e in enumerate(self._obs_exprs):
+            key = ("observable", i)
+            if key not in self._fns:
+                self._fns[key] = sp.lambdify(allargs, e, modules=self._modules("mpmath"))
+            try:
+                out.append(self._fns[key](*args, *ks, *p))
+            except ArithmeticError:
+                out.append(mpmath.nan)
         return out
 
     def _refine(self, out, vals, shape, args, ks, p, method, gross=None) -> None:
