@@ -34,12 +34,57 @@ __all__ = [
 
 
 class fermi(sp.Function):
-    """Symbolic Fermi function ``f(x) = 1/(1+e^x)`` of a dimensionless argument ``x = (E - mu)/(k_B T)``."""
+    r"""Symbolic Fermi function ``f(x) = 1/(1+e^x)`` of a dimensionless argument ``x = (E - mu)/(k_B T)``.
+
+    Stays unevaluated for symbolic arguments so closed forms keep the papers' structure (paper 1, the rates
+    below Eq. (1) are ``Gamma f((E - mu)/T)``); ``rewrite(sp.exp)`` gives the explicit form, ``evalf`` a number.
+
+    Parameters
+    ----------
+    x : sympy expression
+        Dimensionless argument ``(E - mu)/T`` (``k_B = 1``); ``f(0) = 1/2``, ``f(oo) = 0``, ``f(-oo) = 1``.
+
+    Returns
+    -------
+    sympy expression
+        ``fermi(x)``; derivative ``f'(x) = -f(x)(1 - f(x))``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> fermi(0), fermi(sp.oo)
+    (1/2, 0)
+    >>> fermi(x).rewrite(sp.exp)
+    1/(exp(x) + 1)
+    >>> sp.diff(fermi(x), x)
+    -(1 - fermi(x))*fermi(x)
+    >>> round(float(fermi(sp.Integer(1)).evalf()), 6)
+    0.268941
+    """
 
     nargs = 1
 
     @classmethod
     def eval(cls, x):
+        r"""Automatic evaluation at the special points ``0``, ``+oo`` and ``-oo`` (sympy hook).
+
+        Parameters
+        ----------
+        x : sympy expression
+            The argument.
+
+        Returns
+        -------
+        sympy number or None
+            ``1/2``, ``0`` or ``1`` at the special points, else ``None`` (stays unevaluated).
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> fermi.eval(sp.S.Zero), fermi.eval(sp.S.NegativeInfinity), fermi.eval(sp.Symbol("x")) is None
+        (1/2, 1, True)
+        """
         if x is sp.S.Zero:
             return sp.S.Half
         if x is sp.S.Infinity:
@@ -55,6 +100,24 @@ class fermi(sp.Function):
             return (1 / (sp.exp(self.args[0]) + 1))._eval_evalf(prec)
 
     def fdiff(self, argindex=1):
+        r"""Derivative ``f'(x) = -f(x)(1 - f(x))`` (sympy hook used by :func:`sympy.diff`).
+
+        Parameters
+        ----------
+        argindex : int, optional
+            Index of the argument (always 1).
+
+        Returns
+        -------
+        sympy expression
+            The derivative in terms of ``fermi``.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> fermi(sp.Symbol("x")).fdiff()
+        -(1 - fermi(x))*fermi(x)
+        """
         x = self.args[0]
         return -fermi(x) * (1 - fermi(x))
 
@@ -68,7 +131,24 @@ class fermi(sp.Function):
 
 
 def numpy_fermi(x):
-    """Overflow-free ``1/(1+exp(x))`` on arrays: ``exp(-x)/(1+exp(-x))`` for ``x>0``, ``1/(1+exp(x))`` else."""
+    r"""Overflow-free ``1/(1+exp(x))`` on arrays: ``exp(-x)/(1+exp(-x))`` for ``x>0``, ``1/(1+exp(x))`` else.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Dimensionless argument ``(E - mu)/T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the shape of ``x``, in ``[0, 1]``; never NaN for finite or infinite ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> numpy_fermi(np.array([-1000.0, 0.0, 1.0, 1000.0])).round(6)
+    array([1.      , 0.5     , 0.268941, 0.      ])
+    """
     x = np.asarray(x, dtype=float)
     with np.errstate(under="ignore"):
         e = np.exp(-np.abs(x))
@@ -76,7 +156,27 @@ def numpy_fermi(x):
 
 
 def mpmath_fermi(x):
-    """``1/(1+exp(x))`` at the working mpmath precision (mpmath exponents do not overflow)."""
+    r"""``1/(1+exp(x))`` at the working mpmath precision (mpmath exponents do not overflow).
+
+    Parameters
+    ----------
+    x : mpmath.mpf or number
+        Dimensionless argument ``(E - mu)/T``.
+
+    Returns
+    -------
+    mpmath.mpf
+        The Fermi function at ``mpmath.mp.dps`` digits.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> with mpmath.workdps(30):
+    ...     print(mpmath_fermi(mpmath.mpf(1)))
+    0.268941421369995120748840...
+    >>> mpmath_fermi(mpmath.mpf(10000)) > 0
+    True
+    """
     return 1 / (1 + mpmath.exp(x))
 
 
@@ -84,6 +184,16 @@ class bose(sp.Function):
     r"""Symbolic Bose function ``n_B(x) = 1/(e^x - 1)`` of a dimensionless argument ``x = E/(k_B T)``.
 
     Singular at ``x = 0``; rates use the regular product :class:`xbose` ``= x n_B(x)``. ``n_B(-x) = -1 - n_B(x)``.
+
+    Parameters
+    ----------
+    x : sympy expression
+        Dimensionless argument ``E/T`` (``k_B = 1``); ``n_B(oo) = 0``, ``n_B(-oo) = -1``.
+
+    Returns
+    -------
+    sympy expression
+        ``bose(x)``, unevaluated for symbolic ``x``; derivative ``-n_B(x)(1 + n_B(x))``.
 
     Examples
     --------
@@ -99,6 +209,24 @@ class bose(sp.Function):
 
     @classmethod
     def eval(cls, x):
+        r"""Automatic evaluation at ``+oo`` (0) and ``-oo`` (-1) (sympy hook).
+
+        Parameters
+        ----------
+        x : sympy expression
+            The argument.
+
+        Returns
+        -------
+        sympy number or None
+            The value at the special points, else ``None`` (stays unevaluated).
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> bose.eval(sp.S.Infinity), bose.eval(sp.S.NegativeInfinity)
+        (0, -1)
+        """
         if x is sp.S.Infinity:
             return sp.S.Zero
         if x is sp.S.NegativeInfinity:
@@ -112,6 +240,24 @@ class bose(sp.Function):
             return (1 / (sp.exp(self.args[0]) - 1))._eval_evalf(prec)
 
     def fdiff(self, argindex=1):
+        r"""Derivative ``n_B'(x) = -n_B(x)(1 + n_B(x))`` (sympy hook used by :func:`sympy.diff`).
+
+        Parameters
+        ----------
+        argindex : int, optional
+            Index of the argument (always 1).
+
+        Returns
+        -------
+        sympy expression
+            The derivative in terms of ``bose``.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> bose(sp.Symbol("x")).fdiff()
+        -(bose(x) + 1)*bose(x)
+        """
         x = self.args[0]
         return -bose(x) * (1 + bose(x))
 
@@ -125,6 +271,16 @@ class xbose(sp.Function):
 
     The ohmic bosonic rate is ``g dE n_B(dE/T) = g T xbose(dE/T)`` (finite limit ``g T`` at ``dE = 0``);
     detailed balance: ``xbose(x) / xbose(-x) = e^{-x}``.
+
+    Parameters
+    ----------
+    x : sympy expression
+        Dimensionless argument ``E/T`` (``k_B = 1``).
+
+    Returns
+    -------
+    sympy expression
+        ``xbose(x)``, unevaluated for symbolic ``x``; ``xbose(0) = 1``, ``xbose(oo) = 0``.
 
     Examples
     --------
@@ -140,6 +296,24 @@ class xbose(sp.Function):
 
     @classmethod
     def eval(cls, x):
+        r"""Automatic evaluation at ``0`` (1) and ``+oo`` (0) (sympy hook).
+
+        Parameters
+        ----------
+        x : sympy expression
+            The argument.
+
+        Returns
+        -------
+        sympy number or None
+            The value at the special points, else ``None`` (stays unevaluated).
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> xbose.eval(sp.S.Zero), xbose.eval(sp.S.Infinity)
+        (1, 0)
+        """
         if x is sp.S.Zero:
             return sp.S.One
         if x is sp.S.Infinity:
@@ -156,6 +330,26 @@ class xbose(sp.Function):
         return x * bose(x)
 
     def fdiff(self, argindex=1):
+        r"""Derivative ``(xbose(x) - xbose(x)^2 e^x)/x`` of ``x n_B(x)`` (sympy hook used by :func:`sympy.diff`).
+
+        Parameters
+        ----------
+        argindex : int, optional
+            Index of the argument (always 1).
+
+        Returns
+        -------
+        sympy expression
+            The derivative in terms of ``xbose``.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True)
+        >>> d = sp.diff(xbose(x), x).rewrite(sp.exp)
+        >>> sp.simplify(d - sp.diff(x / (sp.exp(x) - 1), x))
+        0
+        """
         x = self.args[0]
         # d/dx [x n_B(x)] = n_B(x) - x n_B(x) (1 + n_B(x)) = xbose(x) (1/x - 1 - n_B(x)) ; written regularly:
         return (xbose(x) - xbose(x) ** 2 * sp.exp(x)) / x
@@ -171,7 +365,24 @@ class xbose(sp.Function):
 
 
 def numpy_bose(x):
-    """``1/(e^x - 1)`` on arrays without overflow (``inf`` at ``x = 0``, as the function)."""
+    r"""``1/(e^x - 1)`` on arrays without overflow (``inf`` at ``x = 0``, as the function).
+
+    Parameters
+    ----------
+    x : float or array_like
+        Dimensionless argument ``E/T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the shape of ``x``; negative for ``x < 0`` (``n_B(-x) = -1 - n_B(x)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> numpy_bose(np.array([-1.0, 1.0, 800.0])).round(6)
+    array([-1.581977,  0.581977,  0.      ])
+    """
     x = np.asarray(x, dtype=float)
     with np.errstate(under="ignore", over="ignore", divide="ignore"):
         e = np.exp(-np.abs(x))
@@ -179,12 +390,46 @@ def numpy_bose(x):
 
 
 def mpmath_bose(x):
-    """``1/(e^x - 1)`` at the working mpmath precision."""
+    r"""``1/(e^x - 1)`` at the working mpmath precision.
+
+    Parameters
+    ----------
+    x : mpmath.mpf or number
+        Dimensionless argument ``E/T`` (nonzero).
+
+    Returns
+    -------
+    mpmath.mpf
+        The Bose function.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> print(mpmath.nstr(mpmath_bose(mpmath.mpf(1)), 12))
+    0.581976706869
+    """
     return 1 / mpmath.expm1(x)
 
 
 def numpy_xbose(x):
-    """``x/(e^x - 1)`` on arrays: exact 1 at ``x = 0``, no overflow, full relative precision on both sides."""
+    r"""``x/(e^x - 1)`` on arrays: exact 1 at ``x = 0``, no overflow, full relative precision on both sides.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Dimensionless argument ``E/T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the shape of ``x``, positive; ``-x`` asymptotically for ``x -> -oo``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> numpy_xbose(np.array([-1000.0, 0.0, 1.0, 1000.0])).round(6).tolist()
+    [1000.0, 1.0, 0.581977, 0.0]
+    """
     x = np.asarray(x, dtype=float)
     with np.errstate(under="ignore", over="ignore", divide="ignore", invalid="ignore"):
         ax = np.abs(x)
@@ -195,20 +440,69 @@ def numpy_xbose(x):
 
 
 def mpmath_xbose(x):
-    """``x/(e^x - 1)`` at the working mpmath precision (1 at ``x = 0``)."""
+    r"""``x/(e^x - 1)`` at the working mpmath precision (1 at ``x = 0``).
+
+    Parameters
+    ----------
+    x : mpmath.mpf or number
+        Dimensionless argument ``E/T``.
+
+    Returns
+    -------
+    mpmath.mpf
+        ``x n_B(x)``.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> print(mpmath_xbose(0), mpmath.nstr(mpmath_xbose(mpmath.mpf(1)), 12))
+    1.0 0.581976706869
+    """
     if x == 0:
         return mpmath.mpf(1)
     return x / mpmath.expm1(x)
 
 
 def math_fermi(x):
-    """Scalar ``1/(1+e^x)`` with :mod:`math` (no overflow)."""
+    r"""Scalar ``1/(1+e^x)`` with :mod:`math` (no overflow).
+
+    Parameters
+    ----------
+    x : float
+        Dimensionless argument ``(E - mu)/T``.
+
+    Returns
+    -------
+    float
+        The Fermi function.
+
+    Examples
+    --------
+    >>> round(math_fermi(1.0), 6), math_fermi(1e4), math_fermi(-1e4)
+    (0.268941, 0.0, 1.0)
+    """
     e = math.exp(-abs(x))
     return (e if x > 0 else 1.0) / (1.0 + e)
 
 
 def math_xbose(x):
-    """Scalar ``x/(e^x - 1)`` with :mod:`math` (1 at 0, no overflow)."""
+    r"""Scalar ``x/(e^x - 1)`` with :mod:`math` (1 at 0, no overflow).
+
+    Parameters
+    ----------
+    x : float
+        Dimensionless argument ``E/T``.
+
+    Returns
+    -------
+    float
+        ``x n_B(x)``.
+
+    Examples
+    --------
+    >>> math_xbose(0.0), round(math_xbose(1.0), 6), math_xbose(-1e4)
+    (1.0, 0.581977, 10000.0)
+    """
     if x == 0:
         return 1.0
     if x > 0:
@@ -217,7 +511,28 @@ def math_xbose(x):
 
 
 def math_bose(x):
-    """Scalar ``1/(e^x - 1)`` with :mod:`math`."""
+    r"""Scalar ``1/(e^x - 1)`` with :mod:`math`.
+
+    Parameters
+    ----------
+    x : float
+        Dimensionless argument ``E/T``.
+
+    Returns
+    -------
+    float
+        The Bose function.
+
+    Raises
+    ------
+    ZeroDivisionError
+        At ``x = 0``.
+
+    Examples
+    --------
+    >>> round(math_bose(1.0), 6), round(math_bose(-1.0), 6)
+    (0.581977, -1.581977)
+    """
     return 1.0 / math.expm1(x)
 
 
