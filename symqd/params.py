@@ -41,7 +41,30 @@ def _is_mp(value: Any) -> bool:
 
 
 def check_known_names(params: Mapping[str, Any] | Iterable[str], allowed: Iterable[str], what: str = "parameter") -> None:
-    """Raise ``ValueError`` naming every key of ``params`` that is not in ``allowed``."""
+    r"""Raise ``ValueError`` naming every key of ``params`` that is not in ``allowed``.
+
+    Parameters
+    ----------
+    params : mapping or iterable of str
+        The names given by the user (a mapping's keys are used).
+    allowed : iterable of str
+        The accepted names.
+    what : str, optional
+        What the names are, for the message (default ``"parameter"``).
+
+    Raises
+    ------
+    ValueError
+        Listing the unknown name(s) and the allowed ones.
+
+    Examples
+    --------
+    >>> check_known_names({"T_L": 1.0}, ["T_L", "T_R"])
+    >>> check_known_names({"T_X": 1.0}, ["T_L", "T_R"])
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown parameter name(s) 'T_X'; allowed: T_L, T_R
+    """
     allowed = set(allowed)
     unknown = sorted(set(params) - allowed)
     if unknown:
@@ -51,7 +74,28 @@ def check_known_names(params: Mapping[str, Any] | Iterable[str], allowed: Iterab
 
 
 def check_finite(name: str, value: Any) -> None:
-    """Reject NaN (and infinities) in ``value``."""
+    r"""Reject NaN (and infinities) in ``value``.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : float, array_like or mpmath.mpf
+        The value(s) to check.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` if any element is NaN or infinite, or if ``value`` is not real-numeric.
+
+    Examples
+    --------
+    >>> check_finite("mu_L", [0.0, 1.0])
+    >>> check_finite("mu_L", float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'mu_L' must be finite (no NaN or inf)
+    """
     if type(value) in (float, int, np.float64):
         if not math.isfinite(value):
             raise ValueError(f"parameter {name!r} must be finite (no NaN or inf)")
@@ -68,7 +112,30 @@ def check_finite(name: str, value: Any) -> None:
 
 
 def check_positive(name: str, value: Any, rule: str = "must be > 0") -> None:
-    """Require ``value > 0`` elementwise (temperatures: ``T > 0``)."""
+    r"""Require ``value > 0`` elementwise (temperatures: ``T > 0``).
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : float, array_like or mpmath.mpf
+        The value(s) to check.
+    rule : str, optional
+        The rule as stated in the message (default ``"must be > 0"``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the first offending value (NaN counts as offending).
+
+    Examples
+    --------
+    >>> check_positive("T_L", [1.0, 2.0])
+    >>> check_positive("T_L", [1.0, 0.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'T_L' must be > 0, got 0.0
+    """
     if type(value) in (float, int, np.float64):
         if not value > 0:
             raise ValueError(f"parameter {name!r} {rule}, got {value}")
@@ -84,7 +151,30 @@ def check_positive(name: str, value: Any, rule: str = "must be > 0") -> None:
 
 
 def check_nonnegative(name: str, value: Any, rule: str = "must be >= 0") -> None:
-    """Require ``value >= 0`` elementwise (couplings: ``gamma >= 0``)."""
+    r"""Require ``value >= 0`` elementwise (couplings: ``gamma >= 0``).
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : float, array_like or mpmath.mpf
+        The value(s) to check.
+    rule : str, optional
+        The rule as stated in the message (default ``"must be >= 0"``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the first offending value (NaN counts as offending).
+
+    Examples
+    --------
+    >>> check_nonnegative("gamma_L", 0.0)
+    >>> check_nonnegative("gamma_L", -0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'gamma_L' must be >= 0, got -0.5
+    """
     if type(value) in (float, int, np.float64):
         if not value >= 0:
             raise ValueError(f"parameter {name!r} {rule}, got {value}")
@@ -100,10 +190,36 @@ def check_nonnegative(name: str, value: Any, rule: str = "must be >= 0") -> None
 
 
 def broadcast_parameters(values: Mapping[str, Any]) -> tuple[tuple[int, ...], dict[str, Any]]:
-    """Broadcast all array-valued parameters together.
+    r"""Broadcast all array-valued parameters together.
 
-    Returns ``(shape, arrays)``; raises ``ValueError`` naming the parameters whose shapes do not broadcast.
-    mpmath numbers are passed through unchanged (shape ``()``).
+    mpmath numbers are passed through unchanged (shape ``()``); plain Python/numpy scalars become ``float64``.
+
+    Parameters
+    ----------
+    values : mapping of str to float, array_like or mpmath.mpf
+        Parameter values by name.
+
+    Returns
+    -------
+    shape : tuple of int
+        The common broadcast shape (``()`` for all scalars).
+    arrays : dict of str to numpy.ndarray or mpmath.mpf
+        The values as float arrays (not yet broadcast to ``shape``).
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter whose shape does not broadcast with the others.
+
+    Examples
+    --------
+    >>> shape, arrays = broadcast_parameters({"T_L": [1.0, 2.0, 3.0], "mu_L": 0.5})
+    >>> shape, arrays["T_L"].tolist()
+    ((3,), [1.0, 2.0, 3.0])
+    >>> broadcast_parameters({"T_L": [1.0, 2.0], "mu_L": [0.0, 1.0, 2.0]})
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'mu_L' has shape (3,), which does not broadcast with shape (2,) (of parameter 'T_L')
     """
     if all(type(v) in (float, int, np.float64) for v in values.values()):
         return (), {n: np.float64(v) for n, v in values.items()}
