@@ -33,7 +33,19 @@ State = tuple[int, ...]
 
 @dataclass(frozen=True)
 class Dot:
-    """A single spinless level ``level`` (default symbol ``eps_<name>``, real).
+    r"""A single spinless level ``level`` (default symbol ``eps_<name>``, real).
+
+    Parameters
+    ----------
+    name : str
+        Identifier of the dot (used in generated symbol names).
+    level : str, number or sympy expression, optional
+        The level energy (units of the model's energy scale; default the real symbol ``eps_<name>``).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an identifier.
 
     Examples
     --------
@@ -54,11 +66,12 @@ class Dot:
 
 
 def spinful_level(name: str, level=None, U=None) -> tuple:
-    """A spin-degenerate level as two dots ``<name>_up``, ``<name>_dn`` with on-site interaction (Anderson model).
+    r"""A spin-degenerate level as two dots ``<name>_up``, ``<name>_dn`` with on-site interaction (Anderson model).
 
     Parameters
     ----------
     name : str
+        Name of the level; the dots are ``<name>_up`` and ``<name>_dn``.
     level : str, number or expression, optional
         Shared level (default symbol ``eps_<name>``).
     U : str, number, expression or ``math.inf``, optional
@@ -82,8 +95,27 @@ def spinful_level(name: str, level=None, U=None) -> tuple:
 
 
 def levels(name: str, n: int, *, U=None) -> tuple:
-    """A dot with ``n`` spinless levels ``<name>0 .. <name>{n-1}`` (levels ``eps_<name>0``...), every pair
+    r"""A dot with ``n`` spinless levels ``<name>0 .. <name>{n-1}`` (levels ``eps_<name>0``...), every pair
     interacting with the same charging energy ``U`` (default symbol ``U_<name>``).
+
+    Parameters
+    ----------
+    name : str
+        Prefix of the level names.
+    n : int
+        Number of levels (>= 1).
+    U : str, number, expression or ``math.inf``, optional
+        Charging energy shared by every pair (default symbol ``U_<name>``).
+
+    Returns
+    -------
+    (dots, interactions)
+        To pass to :meth:`System.build`.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer.
 
     Examples
     --------
@@ -132,7 +164,7 @@ class System:
     @classmethod
     def build(cls, dots: Iterable, interactions: Mapping | None = None, parts: Iterable = (), *,
               reservoirs: Iterable | None = None) -> "System":
-        """Convenience constructor.
+        r"""Convenience constructor.
 
         Parameters
         ----------
@@ -143,6 +175,30 @@ class System:
             ``None`` (symbol ``U_<ab>`` for one-letter names, ``U_<a>_<b>`` otherwise).
         parts : iterable
             :class:`~symqd.baths.Reservoir` and :class:`~symqd.baths.BosonicBath` objects.
+        reservoirs : iterable, optional
+            Alias of ``parts`` (keyword only; wins if given).
+
+        Returns
+        -------
+        System
+
+        Raises
+        ------
+        ValueError
+            For a malformed ``interactions`` mapping, a non-coupling in ``parts``, duplicate or unknown dot names,
+            or clashing symbol names.
+
+        Examples
+        --------
+        >>> import math
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): math.inf}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.states()
+        [(0, 0), (0, 1), (1, 0)]
+        >>> System.build(["A"], {("A", "Z"): 1}, [])
+        Traceback (most recent call last):
+        ...
+        ValueError: interaction U_AZ refers to non-existent dot 'Z'; dots are ['A']
         """
         if reservoirs is not None:
             parts = reservoirs
@@ -244,35 +300,117 @@ class System:
     # -- parts ------------------------------------------------------------------------------------------------
     @property
     def parts(self) -> tuple:
-        """All couplings (leads and baths) in declaration order."""
+        r"""All couplings (leads and baths) in declaration order.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> [p.name for p in s.parts]
+        ['L', 'R']
+        """
         return self.reservoirs
 
     @property
     def leads(self) -> tuple:
-        """The fermionic leads."""
+        r"""The fermionic leads.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> [p.name for p in s.leads]
+        ['L', 'R']
+        """
         return tuple(r for r in self.reservoirs if isinstance(r, Reservoir))
 
     @property
     def baths(self) -> tuple:
-        """The bosonic baths."""
+        r"""The bosonic baths.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir, BosonicBath
+        >>> s = System.build(["A", "B"], {}, [Reservoir("L", "A"), BosonicBath("ph", between=("A", "B"))])
+        >>> [p.name for p in s.baths]
+        ['ph']
+        """
         return tuple(r for r in self.reservoirs if isinstance(r, BosonicBath))
 
     # -- states and energies -------------------------------------------------------------------------------
     @property
     def dot_names(self) -> tuple:
+        r"""The dot names in declaration order.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.dot_names
+        ('A', 'B')
+        """
         return tuple(d.name for d in self.dots)
 
     def dot_index(self, name: str) -> int:
+        r"""Position of dot ``name`` in the occupation tuples.
+
+        Parameters
+        ----------
+        name : str
+            A dot name.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        ValueError
+            If there is no dot ``name``.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.dot_index("B")
+        1
+        """
         try:
             return self._index[name]
         except KeyError:
             raise ValueError(f"no dot named {name!r}; dots are {list(self._index)}") from None
 
     def excluded_pairs(self) -> list:
+        r"""Index pairs of dots whose interaction is infinite (never both occupied).
+
+        Returns
+        -------
+        list of (int, int)
+
+        Examples
+        --------
+        >>> import math
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): math.inf}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.excluded_pairs()
+        [(0, 1)]
+        """
         return [(self._index[a], self._index[b]) for (a, b), U in self.interactions if U is sp.oo]
 
     def states(self) -> list:
-        """Allowed occupation tuples (dots in declaration order), lexicographic; excluded pairs removed."""
+        r"""Allowed occupation tuples (dots in declaration order), lexicographic; excluded pairs removed.
+
+        Returns
+        -------
+        list of tuple of int
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.states()
+        [(0, 0), (0, 1), (1, 0), (1, 1)]
+        """
         excl = self.excluded_pairs()
         return [
             s
@@ -281,11 +419,50 @@ class System:
         ]
 
     def number(self, state: State) -> int:
-        """Total electron number ``N = sum_i n_i``."""
+        r"""Total electron number ``N = sum_i n_i``.
+
+        Parameters
+        ----------
+        state : tuple of int
+            Occupation tuple.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.number((1, 1))
+        2
+        """
         return sum(state)
 
     def energy(self, state: State) -> sp.Expr:
-        """``E(n) = sum_i eps_i n_i + sum_{i<j} U_ij n_i n_j`` (paper 1 Eq. (1), each pair once)."""
+        r"""``E(n) = sum_i eps_i n_i + sum_{i<j} U_ij n_i n_j`` (paper 1 Eq. (1), each pair once).
+
+        Parameters
+        ----------
+        state : tuple of int
+            Occupation tuple (dots in declaration order).
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is excluded by an infinite interaction.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.energy((1, 1))
+        U + eps_A + eps_B
+        """
         E = sum((d.level for d, n in zip(self.dots, state) if n), sp.S.Zero)
         for (a, b), U in self.interactions:
             if state[self._index[a]] and state[self._index[b]]:
@@ -295,20 +472,86 @@ class System:
         return E
 
     def occupations(self, state: State) -> dict:
+        r"""The occupation of each dot in ``state``, by dot name.
+
+        Parameters
+        ----------
+        state : tuple of int
+            Occupation tuple.
+
+        Returns
+        -------
+        dict of str to int
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.occupations((0, 1))
+        {'A': 0, 'B': 1}
+        """
         return dict(zip(self.dot_names, state))
 
     # -- parameter classification (for validation of numeric input) ------------------------------------------
     def temperature_symbols(self) -> set:
+        r"""The free symbols of all reservoir and bath temperatures (validated as ``> 0`` by numeric entry points).
+
+        Returns
+        -------
+        set of sympy.Symbol
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> sorted(map(str, s.temperature_symbols()))
+        ['T_L', 'T_R']
+        """
         return set().union(*(r.temperature.free_symbols for r in self.reservoirs)) if self.reservoirs else set()
 
     def coupling_symbols(self) -> set:
+        r"""The free symbols of all coupling strengths (validated as ``>= 0`` by numeric entry points).
+
+        Returns
+        -------
+        set of sympy.Symbol
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> sorted(map(str, s.coupling_symbols()))
+        ['gamma_L', 'gamma_R']
+        """
         out = set()
         for r in self.reservoirs:
             out |= r.coupling_symbols()
         return out
 
     def reservoir(self, name: str):
-        """The lead or bath called ``name``."""
+        r"""The lead or bath called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Name of a lead or bath.
+
+        Returns
+        -------
+        Reservoir or BosonicBath
+
+        Raises
+        ------
+        ValueError
+            If there is none called ``name``.
+
+        Examples
+        --------
+        >>> from symqd.baths import Reservoir
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [Reservoir("L", "A"), Reservoir("R", "B")])
+        >>> s.reservoir("R").dots
+        ('B',)
+        """
         for r in self.reservoirs:
             if r.name == name:
                 return r
