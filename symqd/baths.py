@@ -37,7 +37,22 @@ __all__ = ["Transition", "Reservoir", "FermionicLead", "BosonicBath", "as_symbol
 
 
 def state_label(state) -> str:
-    """``(1, 0, 1) -> "101"``."""
+    r"""``(1, 0, 1) -> "101"``: the label of an occupation state in generated symbol names.
+
+    Parameters
+    ----------
+    state : iterable of int
+        Occupation tuple.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> state_label((1, 0, 1))
+    '101'
+    """
     return "".join(map(str, state))
 
 
@@ -123,10 +138,41 @@ class Transition:
 
     @property
     def part(self) -> str:
+        r"""Name of the lead or bath of this transition (same as ``reservoir``).
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> L = Reservoir("L", "A")
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [L, Reservoir("R", "B")])
+        >>> L.transitions(s, s.states())[0].part
+        'L'
+        """
         return self.reservoir
 
     def fermi_argument(self, T, mu) -> sp.Expr:
-        """Dimensionless ``(dE - dN mu)/T``."""
+        r"""Dimensionless ``(dE - dN mu)/T`` (the argument of the Fermi function of a lead's rate, paper 1 Eq. (4)).
+
+        Parameters
+        ----------
+        T : sympy expression
+            Temperature of the coupling (``k_B = 1``).
+        mu : sympy expression
+            Electrochemical potential of the coupling.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> L = Reservoir("L", "A")
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [L, Reservoir("R", "B")])
+        >>> t = L.transitions(s, s.states())[0]
+        >>> t.source, t.target, t.fermi_argument(L.temperature, L.mu)
+        ((0, 0), (1, 0), (eps_A - mu_L)/T_L)
+        """
         return (self.dE - self.dN * mu) / T
 
 
@@ -261,7 +307,13 @@ class Reservoir(_Coupling):
     # -- structure ----------------------------------------------------------------------------------------------
     @property
     def dots(self) -> tuple:
-        """The dots (levels) this lead couples to."""
+        r"""The dots (levels) this lead couples to.
+
+        Examples
+        --------
+        >>> Reservoir("L", ("up", "dn")).dots
+        ('up', 'dn')
+        """
         return self._dots
 
     def _coupling_of(self, dot: str):
@@ -270,7 +322,31 @@ class Reservoir(_Coupling):
         return dict(self.coupling)[dot]
 
     def rate_prefactor(self, occupations: Mapping, dot: str | None = None) -> sp.Expr:
-        """The coupling ``gamma`` of level ``dot`` (default: the only one) for the other dots' occupations."""
+        r"""The coupling ``gamma`` of level ``dot`` (default: the only one) for the other dots' occupations.
+
+        Parameters
+        ----------
+        occupations : mapping of str to int
+            Occupation of every dot (only the ``depends_on`` dots are read).
+        dot : str, optional
+            Which level of a multi-level lead (required then).
+
+        Returns
+        -------
+        sympy expression
+            The tunnel rate (paper 1 Eq. (4a,b) for an occupation-dependent coupling).
+
+        Raises
+        ------
+        ValueError
+            If the lead couples to several dots and ``dot`` is not given.
+
+        Examples
+        --------
+        >>> L = Reservoir("L", "M", depends_on=("H",))
+        >>> L.rate_prefactor({"M": 0, "H": 1})
+        gamma_L_1
+        """
         if dot is None:
             if len(self._dots) != 1:
                 raise ValueError(f"reservoir {self.name!r} couples to {self._dots}: name the dot")
@@ -281,7 +357,17 @@ class Reservoir(_Coupling):
         return dict(c)[tuple(occupations[d] for d in self.depends_on)]
 
     def coupling_values(self) -> list:
-        """Every coupling expression of this lead (for parameter classification)."""
+        r"""Every coupling expression of this lead (for parameter classification).
+
+        Returns
+        -------
+        list of sympy expression
+
+        Examples
+        --------
+        >>> Reservoir("L", "M", depends_on=("H",)).coupling_values()
+        [gamma_L_0, gamma_L_1]
+        """
         out = []
         for d in self._dots:
             c = self._coupling_of(d)
@@ -289,10 +375,31 @@ class Reservoir(_Coupling):
         return out
 
     def coupling_symbols(self) -> set:
+        r"""The free symbols of this lead's couplings.
+
+        Returns
+        -------
+        set of sympy.Symbol
+
+        Examples
+        --------
+        >>> Reservoir("L", "M").coupling_symbols()
+        {gamma_L}
+        """
         return set().union(*(v.free_symbols for v in self.coupling_values()))
 
     def default_names(self) -> dict:
-        """Symbol names this lead generated itself (not given by the user) -> role, for collision checks."""
+        r"""Symbol names this lead generated itself (not given by the user) -> role, for collision checks.
+
+        Returns
+        -------
+        dict of str to str
+
+        Examples
+        --------
+        >>> sorted(Reservoir("L", "M", mu=0).default_names())
+        ['T_L', 'gamma_L', 'mu_L']
+        """
         out = {f"T_{self.name}": f"temperature of reservoir {self.name!r}",
                f"mu_{self.name}": f"mu of reservoir {self.name!r}"}
         for d in self._dots:
@@ -306,7 +413,30 @@ class Reservoir(_Coupling):
 
     # -- the engine's questions -----------------------------------------------------------------------------------
     def transitions(self, system, states) -> list:
-        """Tunnelling of one electron between this lead and one of its levels, for every allowed state."""
+        r"""Tunnelling of one electron between this lead and one of its levels, for every allowed state.
+
+        Transitions whose coupling is zero are not created.
+
+        Parameters
+        ----------
+        system : System
+            The model (energies, dot indices).
+        states : list of tuple of int
+            The allowed occupation states.
+
+        Returns
+        -------
+        list of Transition
+            With ``dN = +1`` (electron enters the dots from the lead) or ``-1`` and ``dE = E(target) - E(source)``.
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> L = Reservoir("L", "A")
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [L, Reservoir("R", "B")])
+        >>> [(t.source, t.target, t.dN, t.dE) for t in L.transitions(s, s.states())]
+        [((0, 0), (1, 0), 1, eps_A), ((0, 1), (1, 1), 1, U + eps_A), ((1, 0), (0, 0), -1, -eps_A), ((1, 1), (0, 1), -1, -U - eps_A)]
+        """
         allowed = set(states)
         out = []
         for s in states:
@@ -324,11 +454,49 @@ class Reservoir(_Coupling):
         return out
 
     def rate(self, transition: Transition) -> sp.Expr:
-        """``gamma f((dE - dN mu)/T)`` (paper 1 Eq. (4))."""
+        r"""``gamma f((dE - dN mu)/T)`` (paper 1 Eq. (4)).
+
+        Parameters
+        ----------
+        transition : Transition
+            One of this lead's transitions.
+
+        Returns
+        -------
+        sympy expression
+            The physical rate (units of ``gamma``; ``hbar = 1``).
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> L = Reservoir("L", "A")
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [L, Reservoir("R", "B")])
+        >>> L.rate(L.transitions(s, s.states())[0])
+        gamma_L*fermi((eps_A - mu_L)/T_L)
+        """
         return transition.gamma * fermi(transition.fermi_argument(self.temperature, self.mu))
 
     def drive(self, transition: Transition) -> dict:
-        """Linear-response drive of the transition: ``{"mu": dN, "T": dE}`` (``dF = dN X^mu + dE X^T``)."""
+        r"""Linear-response drive of the transition: ``{"mu": dN, "T": dE}`` (``dF = dN X^mu + dE X^T``).
+
+        Parameters
+        ----------
+        transition : Transition
+            One of this lead's transitions.
+
+        Returns
+        -------
+        dict
+            ``{"mu": dN, "T": dE}``.
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> L = Reservoir("L", "A")
+        >>> s = System.build(["A", "B"], {("A", "B"): "U"}, [L, Reservoir("R", "B")])
+        >>> L.drive(L.transitions(s, s.states())[0])
+        {'mu': 1, 'T': eps_A}
+        """
         return {"mu": sp.Integer(transition.dN), "T": transition.dE}
 
 
@@ -403,11 +571,24 @@ class BosonicBath(_Coupling):
 
     @property
     def mu(self) -> sp.Expr:
-        """Bosons carry no particle number: ``mu = 0``."""
+        r"""Bosons carry no particle number: ``mu = 0``.
+
+        Examples
+        --------
+        >>> BosonicBath("ph", between=("A", "B")).mu
+        0
+        """
         return sp.S.Zero
 
     @property
     def dots(self) -> tuple:
+        r"""The two dots ``(a, b)`` between which the bath moves an electron.
+
+        Examples
+        --------
+        >>> BosonicBath("ph", between=("A", "B")).dots
+        ('A', 'B')
+        """
         return self.between
 
     def _spectral(self, E):
@@ -422,20 +603,89 @@ class BosonicBath(_Coupling):
         return out
 
     def spectral_density(self, E) -> sp.Expr:
-        """``J(E)`` (``g E`` for the ohmic default)."""
+        r"""``J(E)`` (``g E`` for the ohmic default).
+
+        Parameters
+        ----------
+        E : number or sympy expression
+            Energy exchanged with the bath.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> BosonicBath("ph", between=("A", "B"), spectral=lambda E, g: g * E**3).spectral_density("x")
+        g_ph*x**3
+        """
         return self._spectral(sp.sympify(E))
 
     def coupling_values(self) -> list:
+        r"""The coupling expression of this bath, as a one-element list.
+
+        Returns
+        -------
+        list of sympy expression
+
+        Examples
+        --------
+        >>> BosonicBath("ph", between=("A", "B")).coupling_values()
+        [g_ph]
+        """
         return [self.coupling]
 
     def coupling_symbols(self) -> set:
+        r"""The free symbols of this bath's coupling.
+
+        Returns
+        -------
+        set of sympy.Symbol
+
+        Examples
+        --------
+        >>> BosonicBath("ph", between=("A", "B"), coupling=0.5).coupling_symbols()
+        set()
+        """
         return set(self.coupling.free_symbols)
 
     def default_names(self) -> dict:
+        r"""Symbol names this bath generated itself -> role, for collision checks.
+
+        Returns
+        -------
+        dict of str to str
+
+        Examples
+        --------
+        >>> sorted(BosonicBath("ph", between=("A", "B")).default_names())
+        ['T_ph', 'g_ph']
+        """
         return {f"T_{self.name}": f"temperature of bath {self.name!r}", f"g_{self.name}": f"coupling of bath {self.name!r}"}
 
     def transitions(self, system, states) -> list:
-        """The electron hops ``a -> b`` and ``b -> a`` (other dots unchanged), for every allowed state."""
+        r"""The electron hops ``a -> b`` and ``b -> a`` (other dots unchanged), for every allowed state.
+
+        Parameters
+        ----------
+        system : System
+            The model.
+        states : list of tuple of int
+            The allowed occupation states.
+
+        Returns
+        -------
+        list of Transition
+            With ``dN = 0`` and ``dE = E(target) - E(source)`` taken from the bath; zero-rate ones are left out.
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> ph = BosonicBath("ph", between=("A", "B"))
+        >>> s = System.build(["A", "B"], {}, [Reservoir("L", "A"), ph])
+        >>> [(t.source, t.target, t.dE) for t in ph.transitions(s, s.states())]
+        [((0, 1), (1, 0), eps_A - eps_B), ((1, 0), (0, 1), -eps_A + eps_B)]
+        """
         allowed = set(states)
         ia, ib = system.dot_index(self.between[0]), system.dot_index(self.between[1])
         out = []
@@ -457,10 +707,47 @@ class BosonicBath(_Coupling):
         return out
 
     def rate(self, transition: Transition) -> sp.Expr:
-        """``J(dE) n_B(dE/T)``, written regularly as ``(J(dE)/dE) T xbose(dE/T)``."""
+        r"""``J(dE) n_B(dE/T)``, written regularly as ``(J(dE)/dE) T xbose(dE/T)``.
+
+        Parameters
+        ----------
+        transition : Transition
+            One of this bath's transitions.
+
+        Returns
+        -------
+        sympy expression
+            The physical rate; detailed balance ``k(dE)/k(-dE) = exp(-dE/T)``.
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> ph = BosonicBath("ph", between=("A", "B"))
+        >>> s = System.build(["A", "B"], {}, [Reservoir("L", "A"), ph])
+        >>> ph.rate(ph.transitions(s, s.states())[0])
+        T_ph*g_ph*xbose((eps_A - eps_B)/T_ph)
+        """
         dE, T = transition.dE, self.temperature
         return self._ratio(dE) * T * xbose(dE / T)
 
     def drive(self, transition: Transition) -> dict:
-        """Linear-response drive: ``{"T": dE}`` (a thermal terminal only)."""
+        r"""Linear-response drive: ``{"T": dE}`` (a thermal terminal only).
+
+        Parameters
+        ----------
+        transition : Transition
+            One of this bath's transitions.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from symqd.system import System
+        >>> ph = BosonicBath("ph", between=("A", "B"))
+        >>> s = System.build(["A", "B"], {}, [Reservoir("L", "A"), ph])
+        >>> ph.drive(ph.transitions(s, s.states())[0])
+        {'T': eps_A - eps_B}
+        """
         return {"T": transition.dE}
