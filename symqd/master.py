@@ -33,7 +33,25 @@ __all__ = ["Transition", "MasterEquation", "state_label", "connected_components"
 
 
 def connected_components(n: int, pairs) -> list:
-    """Connected components (lists of node indices) of the undirected graph on ``range(n)`` with edges ``pairs``."""
+    r"""Connected components (lists of node indices) of the undirected graph on ``range(n)`` with edges ``pairs``.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    pairs : iterable of (int, int)
+        Undirected edges.
+
+    Returns
+    -------
+    list of list of int
+        Components, each sorted, in order of their smallest node.
+
+    Examples
+    --------
+    >>> connected_components(4, [(0, 1), (2, 3)])
+    [[0, 1], [2, 3]]
+    """
     parent = list(range(n))
 
     def find(x):
@@ -54,15 +72,21 @@ def connected_components(n: int, pairs) -> list:
 
 @dataclass(frozen=True)
 class MasterEquation:
-    """States, transitions and rate matrix of a :class:`System`.
+    r"""States, transitions and rate matrix of a :class:`System`.
 
     The rate matrix ``W`` (paper 1 Eq. (3)) has ``W[t, s]`` = total rate ``s -> t`` for ``t != s`` and
     ``W[s, s] = -sum_t W[t, s]``, so ``dp/dt = W p`` and the steady state solves ``W p = 0``, ``sum p = 1``.
 
+    Parameters
+    ----------
+    system : System
+        The model; its leads and baths supply the transitions and rate laws.
+
     Raises
     ------
     ValueError
-        If the steady state is not unique (a dot nothing can fill or empty; a disconnected state graph).
+        If ``system`` is not a :class:`System`, or the steady state is not unique (a dot nothing can fill or
+        empty; a disconnected state graph).
 
     Examples
     --------
@@ -113,19 +137,54 @@ class MasterEquation:
     # -- indexing -----------------------------------------------------------------------------------------
     @cached_property
     def index(self) -> dict:
+        r"""State -> its index in :attr:`states`.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.index
+        {(0,): 0, (1,): 1}
+        """
         return {s: i for i, s in enumerate(self.states)}
 
     @property
     def n(self) -> int:
+        r"""Number of states.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.n
+        2
+        """
         return len(self.states)
 
     @cached_property
     def rate_symbols(self) -> tuple:
+        r"""One rate symbol ``k_<reservoir>_<source>_<target>`` per transition, in transition order.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.rate_symbols
+        (k_L_0_1, k_L_1_0, k_R_0_1, k_R_1_0)
+        """
         return tuple(t.symbol for t in self.transitions)
 
     @cached_property
     def edges(self) -> dict:
-        """Undirected edges ``(i, j)`` (i < j, state indices) -> list of transitions in either direction."""
+        r"""Undirected edges ``(i, j)`` (i < j, state indices) -> list of transitions in either direction.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> {e: len(ts) for e, ts in me.edges.items()}
+        {(0, 1): 4}
+        """
         out: dict = {}
         for t in self.transitions:
             i, j = self.index[t.source], self.index[t.target]
@@ -133,23 +192,82 @@ class MasterEquation:
         return out
 
     def edge_weight(self, i: int, j: int) -> sp.Expr:
-        """Total rate ``i -> j`` (sum over reservoirs) in rate symbols."""
+        r"""Total rate ``i -> j`` (sum over reservoirs) in rate symbols.
+
+        Parameters
+        ----------
+        i, j : int
+            Source and target state indices.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.edge_weight(0, 1)
+        k_L_0_1 + k_R_0_1
+        """
         return sp.Add(*[t.symbol for t in self.transitions if self.index[t.source] == i and self.index[t.target] == j])
 
     # -- rate substitutions ---------------------------------------------------------------------------------
     def physical_rates(self) -> dict:
-        """Rate symbol -> the coupling's rate law (``gamma f((dE - dN mu)/T)``, ``J(dE) n_B(dE/T)``)."""
+        r"""Rate symbol -> the coupling's rate law (``gamma f((dE - dN mu)/T)``, ``J(dE) n_B(dE/T)``; paper 1 Eq. (4)).
+
+        Returns
+        -------
+        dict of sympy.Symbol to sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.physical_rates()[me.rate_symbols[1]]
+        gamma_L*fermi((-eps_D + mu_L)/T_L)
+        """
         res = {r.name: r for r in self.system.reservoirs}
         return {t.symbol: res[t.reservoir].rate(t) for t in self.transitions}
 
     def part(self, name: str):
-        """The lead or bath called ``name``."""
+        r"""The lead or bath called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Name of a lead or bath.
+
+        Returns
+        -------
+        Reservoir or BosonicBath
+
+        Raises
+        ------
+        ValueError
+            If there is none called ``name``.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.part("R").temperature
+        T_R
+        """
         return self.system.reservoir(name)
 
     @cached_property
     def multi_edges(self) -> tuple:
-        """Undirected multigraph edges: ``((i, j), reservoir, forward, backward)`` with ``i < j`` state indices and
-        the two opposite transitions through the same lead or bath (different reservoirs are different edges)."""
+        r"""Undirected multigraph edges: ``((i, j), reservoir, forward, backward)`` with ``i < j`` state indices and
+        the two opposite transitions through the same lead or bath (different reservoirs are different edges).
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> [(e, r) for e, r, fwd, back in me.multi_edges]
+        [((0, 1), 'L'), ((0, 1), 'R')]
+        """
         by = {(t.source, t.target, t.reservoir): t for t in self.transitions}
         out = []
         for t in self.transitions:
@@ -160,11 +278,23 @@ class MasterEquation:
         return tuple(out)
 
     def fermi_rates(self) -> dict:
-        """Rate symbol -> ``gamma f_res(eps - mu)`` (in) or ``gamma (1 - f_res(eps - mu))`` (out) for leads.
+        r"""Rate symbol -> ``gamma f_res(eps - mu)`` (in) or ``gamma (1 - f_res(eps - mu))`` (out) for leads.
 
         ``f_res`` is an undefined sympy function per lead whose argument is the addition energy minus the lead's
         potential; ``substitute_fermi`` turns it into :class:`~symqd.fermi.fermi`. Bath rates are given by their
         rate law (:meth:`physical_rates`).
+
+        Returns
+        -------
+        dict of sympy.Symbol to sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> r = me.fermi_rates()
+        >>> r[me.rate_symbols[0]], r[me.rate_symbols[1]]
+        (gamma_L*f_L(eps_D - mu_L), gamma_L*(1 - f_L(eps_D - mu_L)))
         """
         res = {r.name: r for r in self.system.reservoirs}
         out = {}
@@ -180,7 +310,24 @@ class MasterEquation:
         return out
 
     def substitute_fermi(self, expr):
-        """Replace ``f_res(x)`` by ``fermi(x / T_res)``."""
+        r"""Replace ``f_res(x)`` by ``fermi(x / T_res)``.
+
+        Parameters
+        ----------
+        expr : sympy expression
+            An expression in the undefined functions of :meth:`fermi_rates`.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.substitute_fermi(me.fermi_rates()[me.rate_symbols[0]])
+        gamma_L*fermi((eps_D - mu_L)/T_L)
+        """
         repl = {}
         for r in self.system.leads:
             x = sp.Dummy("x")
@@ -191,7 +338,22 @@ class MasterEquation:
 
     # -- rate matrix ----------------------------------------------------------------------------------------
     def rate_matrix(self) -> sp.Matrix:
-        """``W`` in rate symbols (see class docstring)."""
+        r"""``W`` in rate symbols (paper 1 Eq. (3); see the class docstring): columns sum to zero.
+
+        Returns
+        -------
+        sympy.Matrix
+            ``n x n``.
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.rate_matrix()
+        Matrix([
+        [-k_L_0_1 - k_R_0_1,  k_L_1_0 + k_R_1_0],
+        [ k_L_0_1 + k_R_0_1, -k_L_1_0 - k_R_1_0]])
+        """
         W = sp.zeros(self.n, self.n)
         for t in self.transitions:
             i, j = self.index[t.source], self.index[t.target]
@@ -200,5 +362,17 @@ class MasterEquation:
         return W
 
     def probability_symbols(self) -> tuple:
-        """``p_<state>`` symbols, one per state."""
+        r"""``p_<state>`` symbols, one per state.
+
+        Returns
+        -------
+        tuple of sympy.Symbol
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> me.probability_symbols()
+        (p_0, p_1)
+        """
         return tuple(sp.Symbol(f"p_{state_label(s)}", nonnegative=True) for s in self.states)
