@@ -45,9 +45,26 @@ __all__ = [
 
 
 def spanning_trees(n: int, edges: list) -> list:
-    """All spanning trees of the undirected graph on ``range(n)`` with ``edges`` (list of ``(i, j)``).
+    r"""All spanning trees of the undirected graph on ``range(n)`` with ``edges`` (list of ``(i, j)``).
 
-    Returns a list of tuples of edge indices. Backtracking with component labels; pruned when too few edges remain.
+    Backtracking with component labels; pruned when too few edges remain.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes (states).
+    edges : list of (int, int)
+        Undirected edges.
+
+    Returns
+    -------
+    list of tuple of int
+        Each tree as a tuple of ``n - 1`` edge indices.
+
+    Examples
+    --------
+    >>> spanning_trees(3, [(0, 1), (1, 2), (0, 2)])
+    [(0, 1), (0, 2), (1, 2)]
     """
     m = len(edges)
     comp = list(range(n))
@@ -80,7 +97,25 @@ def spanning_trees(n: int, edges: list) -> list:
 
 
 def count_spanning_trees(n: int, edges: list) -> int:
-    """Number of spanning trees (Kirchhoff: any cofactor of the unit-weight Laplacian), exact integer."""
+    r"""Number of spanning trees (Kirchhoff: any cofactor of the unit-weight Laplacian), exact integer.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    edges : list of (int, int)
+        Undirected edges.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> cube = [(i, i ^ b) for i in range(8) for b in (1, 2, 4) if i < i ^ b]
+    >>> count_spanning_trees(8, cube)
+    384
+    """
     if n == 1:
         return 1
     Lap = sp.zeros(n, n)
@@ -110,7 +145,32 @@ def _orient(n: int, tree_edges: list, root: int) -> list:
 
 
 def tree_numerators(n: int, edges: list, weight) -> list:
-    """``N_s`` for every state ``s`` as sums over spanning trees; ``weight(i, j)`` is the rate ``i -> j``."""
+    r"""``N_s`` for every state ``s`` as sums over spanning trees; ``weight(i, j)`` is the rate ``i -> j``.
+
+    The steady state is ``p_s = N_s / sum_r N_r`` (matrix-tree theorem, see the module docstring).
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    edges : list of (int, int)
+        Undirected edges.
+    weight : callable
+        ``weight(i, j)`` -> rate ``i -> j`` (sympy expression).
+
+    Returns
+    -------
+    list of sympy expression
+        One numerator per state, a sum of products of rates.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = lambda i, j: sp.Symbol(f"w{i}{j}", positive=True)
+    >>> edges = [(0, 1), (1, 2), (0, 2)]
+    >>> tree_numerators(3, edges, w)[0]
+    w10*w20 + w10*w21 + w12*w20
+    """
     trees = spanning_trees(n, edges)
     w = {}
     for i, j in edges:
@@ -128,22 +188,54 @@ def tree_numerators(n: int, edges: list, weight) -> list:
 def elimination_program(
     n: int, edges: list, weight, *, nested: bool = False, normalize: bool = False, guard=None
 ) -> tuple:
-    """State elimination (Grassmann-Taksar-Heyman) as a straight-line program.
+    r"""State elimination (Grassmann-Taksar-Heyman) as a straight-line program.
 
     Eliminating state ``k`` (from the last down to state 1) replaces every rate ``i -> j`` among the remaining
     states by ``w(i->j) + w(i->k) w(k->j) / S_k`` with ``S_k = sum_{j<k} w(k->j)`` — the stochastic complement
     (Schur complement of the rate matrix). No subtraction occurs, so every intermediate is a positive combination
     and the result is numerically stable. Back-substitution gives ``pi_0 = 1``,
-    ``pi_k = sum_{i<k} pi_i w(i->k) / S_k``, proportional to the steady state.
+    ``pi_k = sum_{i<k} pi_i w(i->k) / S_k``, proportional to the steady state. ``O(n^3)`` operations, so it
+    scales where tree enumeration cannot; ``lambdify`` compiles it directly (no ``cse`` pass).
 
-    Returns ``(assignments, pis)``: a list of ``(symbol, expression)`` in evaluation order (each expression uses
-    the rates and earlier symbols only) and the ``n`` unnormalized probabilities in those symbols. ``O(n^3)``
-    operations, so it scales where tree enumeration cannot; ``lambdify`` compiles it directly (no ``cse`` pass).
-    With ``nested=True`` no intermediate symbols are introduced (``assignments`` is empty and ``pis`` are nested
-    expressions sharing subexpressions). With ``normalize=True`` the partial vector ``pi_0..pi_k`` is rescaled to
-    unit sum after every back-substitution step (still exact; it keeps floating-point values bounded when rates
-    span hundreds of decades) and the returned ``pis`` sum to one. ``guard`` (a sympy function, identity in exact
-    arithmetic) wraps every exit-rate sum ``S_k``; the numeric layer maps it to a floor against underflow.
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    edges : list of (int, int)
+        Undirected edges.
+    weight : callable
+        ``weight(i, j)`` -> rate ``i -> j``.
+    nested : bool, optional
+        If True no intermediate symbols are introduced (``assignments`` is empty and ``pis`` are nested
+        expressions sharing subexpressions).
+    normalize : bool, optional
+        If True the partial vector ``pi_0..pi_k`` is rescaled to unit sum after every back-substitution step
+        (still exact; keeps floating-point values bounded when rates span hundreds of decades) and the returned
+        ``pis`` sum to one.
+    guard : sympy function, optional
+        Identity in exact arithmetic, wraps every exit-rate sum ``S_k``; the numeric layer maps it to a floor
+        against underflow.
+
+    Returns
+    -------
+    assignments : list of (sympy.Symbol, sympy expression)
+        In evaluation order; each expression uses the rates and earlier symbols only.
+    pis : list of sympy expression
+        The ``n`` unnormalized probabilities in those symbols.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = lambda i, j: sp.Symbol(f"w{i}{j}", positive=True)
+    >>> edges = [(0, 1), (1, 2), (0, 2)]
+    >>> prog, pis = elimination_program(3, edges, w)
+    >>> len(prog), pis[0]
+    (5, 1)
+    >>> vals = {w(i, j): sp.Integer(1 + i + 2 * j) for i in range(3) for j in range(3) if i != j}
+    >>> N = tree_numerators(3, edges, w)
+    >>> [x / run_program(prog, pis, vals)[0] for x in run_program(prog, pis, vals)] == [
+    ...     (x / N[0]).xreplace(vals) for x in N]
+    True
     """
     Q: dict = {}
     for i, j in edges:
@@ -177,7 +269,32 @@ def elimination_program(
 
 
 def run_program(program: list, outputs: list, values: dict) -> list:
-    """Evaluate a straight-line program (from :func:`elimination_program`) exactly at ``values`` (symbol -> number)."""
+    r"""Evaluate a straight-line program (from :func:`elimination_program`) exactly at ``values`` (symbol -> number).
+
+    Parameters
+    ----------
+    program : list of (sympy.Symbol, sympy expression)
+        The assignments, in evaluation order.
+    outputs : list of sympy expression
+        Expressions in the program's symbols to return.
+    values : dict
+        Rate symbol -> number (exact rationals give exact results).
+
+    Returns
+    -------
+    list of sympy expression
+        ``outputs`` evaluated.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> w = lambda i, j: sp.Symbol(f"w{i}{j}", positive=True)
+    >>> edges = [(0, 1), (1, 2), (0, 2)]
+    >>> prog, pis = elimination_program(3, edges, w, normalize=True)
+    >>> out = run_program(prog, pis, {w(i, j): sp.Integer(1) for i in range(3) for j in range(3) if i != j})
+    >>> out
+    [1/3, 1/3, 1/3]
+    """
     env = dict(values)
     for sym, expr in program:
         env[sym] = expr.xreplace(env)
@@ -185,16 +302,60 @@ def run_program(program: list, outputs: list, values: dict) -> list:
 
 
 def elimination_numerators(n: int, edges: list, weight) -> list:
-    """The unnormalized steady state of :func:`elimination_program` as nested sympy expressions (shared DAG);
-    proportional to :func:`tree_numerators`."""
+    r"""The unnormalized steady state of :func:`elimination_program` as nested sympy expressions (shared DAG);
+    proportional to :func:`tree_numerators`.
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    edges : list of (int, int)
+        Undirected edges.
+    weight : callable
+        ``weight(i, j)`` -> rate ``i -> j``.
+
+    Returns
+    -------
+    list of sympy expression
+        ``pi_0 = 1`` and the nested ``pi_k``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> elimination_numerators(2, [(0, 1)], lambda i, j: a if i == 0 else b)
+    [1, a/b]
+    """
     return elimination_program(n, edges, weight, nested=True)[1]
 
 
 def prove_stationary(W: sp.Matrix, numerators, symbols) -> bool:
-    """Exact proof that ``W N = 0`` for polynomial numerators ``N`` (sparse polynomial arithmetic over ZZ).
+    r"""Exact proof that ``W N = 0`` for polynomial numerators ``N`` (sparse polynomial arithmetic over ZZ).
 
     This is the matrix-tree theorem checked for the model at hand: each component of ``W N`` expands to the zero
     polynomial in the rate symbols. Sub-second for the 8-state triple dot (2304 monomials per numerator).
+
+    Parameters
+    ----------
+    W : sympy.Matrix
+        Rate matrix in rate symbols (:meth:`~symqd.master.MasterEquation.rate_matrix`).
+    numerators : sequence of sympy expression
+        Polynomial numerators ``N_s``.
+    symbols : sequence of sympy.Symbol
+        The rate symbols (generators of the polynomial ring).
+
+    Returns
+    -------
+    bool
+        True iff ``W N`` is identically zero.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> ss = steady_state(me)
+    >>> prove_stationary(me.rate_matrix(), ss.numerators, me.rate_symbols)
+    True
     """
     from sympy.polys.rings import ring
 
@@ -213,10 +374,27 @@ def prove_stationary(W: sp.Matrix, numerators, symbols) -> bool:
 
 @dataclass(frozen=True)
 class SteadyState:
-    """Closed-form steady state ``p_s = numerators[s] / normalization`` (all terms positive).
+    r"""Closed-form steady state ``p_s = numerators[s] / normalization`` (all terms positive).
 
     ``numerators`` are in the master equation's rate symbols; substitute physical rates late with
     :meth:`substitute`.
+
+    Parameters
+    ----------
+    states : tuple of tuple of int
+        Occupation states, in the master equation's order.
+    numerators : tuple of sympy expression
+        ``N_s``, one per state.
+    method : str
+        ``"trees"`` or ``"elimination"`` (how the numerators were obtained).
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> ss = steady_state(me)
+    >>> ss.method, ss.numerators
+    ('trees', (k_L_1_0 + k_R_1_0, k_L_0_1 + k_R_0_1))
     """
 
     states: tuple
@@ -225,25 +403,116 @@ class SteadyState:
 
     @cached_property
     def normalization(self) -> sp.Expr:
+        r"""``D = sum_s N_s`` (the common denominator of the probabilities).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> steady_state(me).normalization
+        k_L_0_1 + k_L_1_0 + k_R_0_1 + k_R_1_0
+        """
         return sp.Add(*self.numerators)
 
     def probability(self, state) -> sp.Expr:
+        r"""``p_state = N_state / D``.
+
+        Parameters
+        ----------
+        state : tuple of int
+            An occupation state.
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is not a state of the model.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> steady_state(me).probability((1,))
+        (k_L_0_1 + k_R_0_1)/(k_L_0_1 + k_L_1_0 + k_R_0_1 + k_R_1_0)
+        """
         return self.numerators[self.states.index(tuple(state))] / self.normalization
 
     def probabilities(self) -> dict:
+        r"""All probabilities, state -> ``N_s / D``.
+
+        Returns
+        -------
+        dict of tuple to sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> p = steady_state(me).probabilities()
+        >>> sp.simplify(sum(p.values()))
+        1
+        """
         Z = self.normalization
         return {s: N / Z for s, N in zip(self.states, self.numerators)}
 
     def substitute(self, mapping) -> "SteadyState":
+        r"""A new :class:`SteadyState` with ``mapping`` substituted into the numerators (e.g. physical rates).
+
+        Parameters
+        ----------
+        mapping : dict
+            Symbol -> expression, applied with ``xreplace``.
+
+        Returns
+        -------
+        SteadyState
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> steady_state(me).substitute({s: 1 for s in me.rate_symbols}).numerators
+        (2, 2)
+        """
         return SteadyState(self.states, tuple(N.xreplace(mapping) for N in self.numerators), self.method)
 
 
 def steady_state(me, *, method: str = "auto", max_trees: int = 20000) -> SteadyState:
-    """Closed-form steady state of a :class:`~symqd.master.MasterEquation` in rate symbols.
+    r"""Closed-form steady state of a :class:`~symqd.master.MasterEquation` in rate symbols (paper 1 Eq. (2)-(3)).
 
-    ``method``: ``"trees"`` (spanning-tree enumeration, products of edge-rate sums kept factored),
-    ``"elimination"`` (state elimination, nested but compact: :func:`elimination_numerators`), or ``"auto"``
-    (trees if the graph has at most ``max_trees`` spanning trees, else elimination).
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+    method : {"auto", "trees", "elimination"}, optional
+        ``"trees"`` (spanning-tree enumeration, products of edge-rate sums kept factored), ``"elimination"``
+        (state elimination, nested but compact: :func:`elimination_numerators`), or ``"auto"`` (trees if the
+        graph has at most ``max_trees`` spanning trees, else elimination).
+    max_trees : int, optional
+        Threshold of ``"auto"``.
+
+    Returns
+    -------
+    SteadyState
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not one of the three.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> steady_state(me).probability((0,))
+    (k_L_1_0 + k_R_1_0)/(k_L_0_1 + k_L_1_0 + k_R_0_1 + k_R_1_0)
+    >>> steady_state(me, method="exact")
+    Traceback (most recent call last):
+    ...
+    ValueError: method must be 'auto', 'trees' or 'elimination', got 'exact'
     """
     edges = sorted(me.edges)
     if method == "auto":
@@ -259,17 +528,45 @@ def steady_state(me, *, method: str = "auto", max_trees: int = 20000) -> SteadyS
 
 @dataclass(frozen=True)
 class Cycle:
-    """A fundamental cycle: the chord ``chord = (i, j)`` followed by the tree path ``j -> ... -> i``.
+    r"""A fundamental cycle: the chord ``chord = (i, j)`` followed by the tree path ``j -> ... -> i``.
 
-    ``steps`` is the closed list of directed steps ``(a, b)``; ``flux`` (set by :func:`fundamental_cycles` callers)
-    is the net chord current ``w(i->j) p_i - w(j->i) p_j``.
+    ``steps`` is the closed list of directed steps ``(a, b)``; its net current is the chord current
+    ``w(i->j) p_i - w(j->i) p_j``.
+
+    Parameters
+    ----------
+    chord : (int, int)
+        The chord (an edge not in the spanning tree).
+    steps : tuple of (int, int)
+        Directed steps around the cycle, the chord first.
+
+    Examples
+    --------
+    >>> fundamental_cycles(3, [(0, 1), (1, 2), (0, 2)])
+    [Cycle(chord=(0, 2), steps=((0, 2), (2, 1), (1, 0)))]
     """
 
     chord: tuple
     steps: tuple
 
     def orientation(self, i: int, j: int) -> int:
-        """+1 if the cycle traverses ``i -> j``, -1 if ``j -> i``, 0 otherwise."""
+        r"""+1 if the cycle traverses ``i -> j``, -1 if ``j -> i``, 0 otherwise.
+
+        Parameters
+        ----------
+        i, j : int
+            An edge's end states.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> c = fundamental_cycles(3, [(0, 1), (1, 2), (0, 2)])[0]
+        >>> c.orientation(1, 0), c.orientation(0, 1)
+        (1, -1)
+        """
         if (i, j) in self.steps:
             return 1
         if (j, i) in self.steps:
@@ -278,8 +575,27 @@ class Cycle:
 
 
 def fundamental_cycles(n: int, edges: list, tree: list | None = None) -> list:
-    """Fundamental cycles of the graph for a spanning tree (edge indices; default: the first tree found by a
-    search that prefers edges in the given order). Returns :class:`Cycle` objects, one per chord."""
+    r"""Fundamental cycles of the graph for a spanning tree, one :class:`Cycle` per chord.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    edges : list of (int, int)
+        Undirected edges.
+    tree : list of int, optional
+        Edge indices of the spanning tree (default: the first tree found by a search that prefers edges in the
+        given order).
+
+    Returns
+    -------
+    list of Cycle
+
+    Examples
+    --------
+    >>> [c.chord for c in fundamental_cycles(4, [(0, 1), (1, 2), (2, 3), (0, 3), (0, 2)])]
+    [(0, 3), (0, 2)]
+    """
     if tree is None:
         comp = list(range(n))
         tree = []
@@ -306,10 +622,10 @@ def fundamental_cycles(n: int, edges: list, tree: list | None = None) -> list:
 # -- Schnakenberg / Hill cycles on the multigraph (any model) -------------------------------------------------------
 @dataclass(frozen=True)
 class MultiCycle:
-    """A fundamental cycle of the transition multigraph: parallel transitions through different leads or baths are
+    r"""A fundamental cycle of the transition multigraph: parallel transitions through different leads or baths are
     different edges (so a cycle may run ``s -> t`` through lead L and back ``t -> s`` through lead R).
 
-    Attributes
+    Parameters
     ----------
     chord : int
         Index (into ``me.multi_edges``) of the chord that closes the cycle.
@@ -317,6 +633,14 @@ class MultiCycle:
         The transitions in traversal order (the chord first, in its forward direction).
     reverse : tuple of :class:`~symqd.baths.Transition`
         The reverse transitions, step by step.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> c = cycle_basis(me)[0]
+    >>> c.chord, [t.symbol for t in c.steps], [t.symbol for t in c.reverse]
+    (1, [k_R_0_1, k_L_1_0], [k_R_1_0, k_L_0_1])
     """
 
     chord: int
@@ -324,33 +648,105 @@ class MultiCycle:
     reverse: tuple
 
     def affinity(self, me) -> sp.Expr:
-        """Cycle affinity ``A_c = sum_steps ln(k_forward/k_backward) = -sum_steps (dE - dN mu)/T`` (local detailed
-        balance of every lead and bath; Schnakenberg, Rev. Mod. Phys. 48, 571 (1976))."""
+        r"""Cycle affinity ``A_c = sum_steps ln(k_forward/k_backward) = -sum_steps (dE - dN mu)/T`` (local detailed
+        balance of every lead and bath; Schnakenberg, Rev. Mod. Phys. 48, 571 (1976)).
+
+        Parameters
+        ----------
+        me : MasterEquation
+            The master equation the cycle belongs to (for the couplings' temperatures and potentials).
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> T = {me.part("L").temperature: 1, me.part("R").temperature: 1}
+    >>> sp.simplify(cycle_basis(me)[0].affinity(me).subs(T))
+        -mu_L + mu_R
+        """
         return sp.together(sp.expand(sp.Add(*[me.part(t.reservoir).affinity(t) for t in self.steps])))
 
     def rate_affinity(self) -> sp.Expr:
-        """``ln(prod k_forward / prod k_backward)`` in rate symbols (equal to :meth:`affinity` for physical rates)."""
+        r"""``ln(prod k_forward / prod k_backward)`` in rate symbols (equal to :meth:`affinity` for physical rates).
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> cycle_basis(me)[0].rate_affinity()
+        -log(k_L_0_1*k_R_1_0) + log(k_L_1_0*k_R_0_1)
+        """
         return sp.log(sp.Mul(*[t.symbol for t in self.steps])) - sp.log(sp.Mul(*[t.symbol for t in self.reverse]))
 
     def flux(self, p) -> sp.Expr:
-        """Cycle flux ``F_c``: the net current on the chord, ``k_f p_source - k_b p_target``, with ``p`` a mapping
-        state -> probability (symbols ``p_<state>`` or closed forms)."""
+        r"""Cycle flux ``F_c``: the net current on the chord, ``k_f p_source - k_b p_target``.
+
+        Parameters
+        ----------
+        p : mapping
+            State -> probability (symbols ``p_<state>`` or closed forms).
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> cycle_basis(me)[0].flux({(0,): sp.Symbol("p_0"), (1,): sp.Symbol("p_1")})
+        k_R_0_1*p_0 - k_R_1_0*p_1
+        """
         f, b = self.steps[0], self.reverse[0]
         return f.symbol * p[f.source] - b.symbol * p[b.source]
 
     def counts(self, reservoir: str, kind: str = "N") -> sp.Expr:
-        """Particles (``kind="N"``) or energy (``"E"``) taken from ``reservoir`` in one turn of the cycle."""
+        r"""Particles (``kind="N"``) or energy (``"E"``) taken from ``reservoir`` in one turn of the cycle.
+
+        Parameters
+        ----------
+        reservoir : str
+            Lead or bath name.
+        kind : {"N", "E"}, optional
+            Particle number or energy.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> c = cycle_basis(me)[0]
+        >>> c.counts("R"), c.counts("L"), c.counts("R", "E")
+        (1, -1, eps_D)
+        """
         attr = "dN" if kind == "N" else "dE"
         return sp.Add(*[getattr(t, attr) for t in self.steps if t.reservoir == reservoir])
 
 
 def cycle_basis(me) -> list:
-    """Fundamental cycles of ``me``'s transition multigraph (every lead/bath transition pair is its own edge).
+    r"""Fundamental cycles of ``me``'s transition multigraph (every lead/bath transition pair is its own edge).
 
     A spanning tree is grown over ``me.multi_edges`` in order; each remaining edge (chord) closes one cycle. With
     ``F_c`` the chord currents, every edge current is ``j_e = sum_c F_c C_ce`` (Kirchhoff's current law in the
     steady state), hence every current is a sum of cycle fluxes, and the entropy production is
-    ``dS/dt = sum_c F_c A_c`` (Schnakenberg) — proven by :func:`prove_cycle_entropy_production`.
+    ``dS/dt = sum_c F_c A_c`` (Schnakenberg; paper 1 Eqs. (11)-(13)) — proven by
+    :func:`prove_cycle_entropy_production`.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
 
     Returns
     -------
@@ -409,12 +805,33 @@ def cycle_basis(me) -> list:
 
 
 def prove_cycle_entropy_production(me, *, points: int = 2, seed: int = 0) -> bool:
-    """Exact proof (random rational points) that ``sum_c F_c A_c = dS/dt = -sum_alpha J_alpha/T_alpha`` and that
+    r"""Exact proof (random rational points) that ``sum_c F_c A_c = dS/dt = -sum_alpha J_alpha/T_alpha`` and that
     every particle/energy current is the cycle sum ``I_alpha = sum_c F_c n_alpha(c)``, at *any* bias.
 
     Rates are independent random rationals (the identities are linear algebra on the steady state, they do not need
     physical rates); energies, potentials and temperatures are random rationals too, so the cycle affinities
     ``-sum (dE - dN mu)/T`` are exact. The steady state is the exact tree/elimination closed form at those rates.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+    points : int, optional
+        Number of random points.
+    seed : int, optional
+        Seed of the random points.
+
+    Returns
+    -------
+    bool
+        True iff both identities hold exactly at every point.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> prove_cycle_entropy_production(me)
+    True
     """
     import random
 
@@ -480,11 +897,28 @@ def _eval_mod(expr, env: dict, p: int) -> int:
 
 def prove_program_stationary(me, program=None, pis=None, *, points: int = 3, seed: int = 0,
                              modulus: int = MODULUS) -> bool:
-    """Exact check that an elimination program's steady state satisfies ``W pi = 0``, at random points modulo a
+    r"""Exact check that an elimination program's steady state satisfies ``W pi = 0``, at random points modulo a
     61-bit prime (Schwartz-Zippel: a false pass has probability ~ deg/2^61 per point).
 
     Works for models far past tree enumeration (16, 32 states): rational arithmetic would blow up, residues do
-    not. ``program, pis`` default to :func:`elimination_program` of ``me``.
+    not.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+    program, pis : optional
+        An elimination program and its outputs (default :func:`elimination_program` of ``me``).
+    points : int, optional
+        Number of random points.
+    seed : int, optional
+        Seed of the random points.
+    modulus : int, optional
+        The prime (default :data:`MODULUS` ``= 2**61 - 1``).
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
