@@ -217,14 +217,15 @@ class Context:
         return path
 
     def save_figure(self, fig, name: str, caption: str) -> Path:
-        """Save a matplotlib figure as ``generated/figures/<name>.png`` and ``.pdf`` (no timestamps)."""
+        """Save a matplotlib figure as ``generated/figures/<name>.pdf`` (vector, used in ``symqd.tex``) and ``.png``
+        (for quick viewing), both without timestamps; the caption is LaTeX (see :func:`symqd.latex.caption_latex`)."""
         what = f"figure name of derivation {self.name!r}"
         safe_relpath(name, what)
         png = self._path(f"figures/{name}.png", what)
         pdf = self._path(f"figures/{name}.pdf", what)
         fig.savefig(png, dpi=130, bbox_inches="tight", metadata={"Software": None})
         fig.savefig(pdf, bbox_inches="tight", metadata={"CreationDate": None, "Creator": None, "Producer": None})
-        self.figures.append({"png": f"figures/{name}.png", "caption": caption})
+        self.figures.append({"png": f"figures/{name}.png", "pdf": f"figures/{name}.pdf", "caption": caption})
         return png
 
 

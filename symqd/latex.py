@@ -57,7 +57,7 @@ __all__ = [
     "symbol_latex", "tex", "SymqdLatexPrinter", "tex_width", "break_lines", "align_rows", "equation", "align",
     "Math", "display", "Block", "Prose", "Section", "Equation", "Align", "Table", "Figure", "Document", "render",
     "escape", "ClosedForm", "closed_form", "model_blocks", "model_document", "overfull_boxes",
-    "caption_latex", "assemble_document", "compile_pdf",
+    "caption_latex", "title_latex", "assemble_document", "compile_pdf",
 ]
 
 _GREEK = {
@@ -1280,23 +1280,49 @@ def caption_latex(caption: str) -> str:
     return caption.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
 
 
+def title_latex(title: str) -> str:
+    """A section title as LaTeX: ``_``, ``&``, ``%``, ``#`` outside ``$...$`` math are escaped (unless already
+    escaped), so a title such as ``audit_models`` or ``I^N_R & J_H`` cannot break the document.
+
+    Examples
+    --------
+    >>> print(title_latex("audit_models: $I^N_R$ & more"))
+    audit\\_models: $I^N_R$ \\& more
+    >>> print(title_latex(r"already \\_ escaped"))
+    already \\_ escaped
+    """
+    parts = title.split("$")
+    for k in range(0, len(parts), 2):  # even parts are outside math
+        parts[k] = re.sub(r"(?<!\\)([_&%#])", r"\\\1", parts[k])
+    return "$".join(parts)
+
+
+def _figure_source(generated: Path, fig: Mapping) -> str:
+    """Graphics path of a figure entry without its extension: ``pdflatex`` then takes the vector PDF when it
+    exists and falls back to the PNG (``graphicx`` tries ``.pdf`` before ``.png``)."""
+    rel = fig.get("pdf") or fig.get("png") or fig.get("path")
+    if not rel:
+        raise ValueError(f"figure entry without a path: {dict(fig)!r}")
+    rel = Path(rel)
+    return rel.with_suffix("").as_posix() if rel.suffix.lower() in (".pdf", ".png") else rel.as_posix()
+
+
 def assemble_document(generated: Path, parts: Iterable[Mapping]) -> Path:
     """Write ``generated/symqd.tex`` that ``\\input``s every fragment and includes every figure.
 
     ``parts`` is a sequence of ``{"title": str, "fragments": [relpath, ...], "figures": [{"png": relpath,
-    "caption": str}, ...]}`` in document order (paths relative to ``generated``).
+    "pdf": relpath, "caption": str}, ...]}`` in document order (paths relative to ``generated``). Figures are
+    included by their name without extension, so the vector PDF is used where it exists (the PNG otherwise);
+    titles are set through :func:`title_latex` (underscores cannot break the document).
     """
     generated = Path(generated)
     lines = [_PREAMBLE]
     for part in parts:
-        lines.append("\\section{%s}\n" % part["title"])
+        lines.append("\\section{%s}\n" % title_latex(part["title"]))
         for frag in part.get("fragments", []):
             lines.append("\\input{%s}\n" % Path(frag).with_suffix("").as_posix())
         for fig in part.get("figures", []):
-            lines.append(
-                "\\begin{figure}[htbp]\\centering\n\\includegraphics[width=0.8\\textwidth]{%s}\n"
-                "\\caption{%s}\n\\end{figure}\n" % (fig["png"], caption_latex(fig.get("caption", "")))
-            )
+            lines.append(Figure(_figure_source(generated, fig), fig.get("caption", ""), width=0.8).latex())
         lines.append("\\clearpage\n")
     lines.append("\\end{document}\n")
     path = generated / "symqd.tex"
