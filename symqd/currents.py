@@ -24,7 +24,32 @@ __all__ = ["Currents", "currents", "prove_conservation"]
 
 @dataclass(frozen=True)
 class Currents:
-    """Symbolic currents per reservoir (dicts keyed by reservoir name) and totals."""
+    r"""Symbolic currents per reservoir (dicts keyed by reservoir name) and totals (paper 1 Eqs. (5)-(10)).
+
+    All currents are positive from the reservoir into the system; ``J = I^E - mu I^N``.
+
+    Parameters
+    ----------
+    IN : dict of str to sympy expression
+        Particle currents ``I^N_alpha`` (Eq. (7)).
+    IE : dict of str to sympy expression
+        Energy currents ``I^E_alpha`` (Eq. (8)).
+    J : dict of str to sympy expression
+        Heat currents ``J_alpha = I^E_alpha - mu_alpha I^N_alpha`` (Eq. (5b)).
+    power : sympy expression
+        Generated power ``P = -sum_alpha mu_alpha I^N_alpha`` (Eq. (10)).
+    entropy_production : sympy expression
+        ``dS/dt = -sum_alpha J_alpha / T_alpha``.
+
+    Examples
+    --------
+    >>> from symqd.system import System, Reservoir
+    >>> from symqd.master import MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> c = currents(me)
+    >>> c.power
+    -mu_L*(k_L_0_1*p_0 - k_L_1_0*p_1) - mu_R*(k_R_0_1*p_0 - k_R_1_0*p_1)
+    """
 
     IN: dict
     IE: dict
@@ -33,7 +58,20 @@ class Currents:
     entropy_production: sp.Expr
 
     def as_dict(self) -> dict:
-        """Flat ``{"IN_L": ..., "IE_L": ..., "J_L": ..., "P": ..., "dS_dt": ...}``."""
+        r"""Flat ``{"IN_L": ..., "IE_L": ..., "J_L": ..., "P": ..., "dS_dt": ...}``.
+
+        Returns
+        -------
+        dict of str to sympy expression
+
+        Examples
+        --------
+        >>> from symqd.system import System, Reservoir
+        >>> from symqd.master import MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> list(currents(me).as_dict())
+        ['IN_L', 'IE_L', 'J_L', 'IN_R', 'IE_R', 'J_R', 'P', 'dS_dt']
+        """
         out = {}
         for a in self.IN:
             out[f"IN_{a}"] = self.IN[a]
@@ -45,10 +83,23 @@ class Currents:
 
 
 def currents(me, p=None) -> Currents:
-    """Currents of the master equation ``me`` for probabilities ``p`` (default: symbols ``p_<state>``).
+    r"""Currents of the master equation ``me`` for probabilities ``p`` (paper 1 Eqs. (5)-(10)).
 
     Every lead and every bath gets ``IN``, ``IE`` and ``J`` (a bath exchanges no particles: ``IN = 0`` and
     ``J = IE``, its ``mu`` being 0); the entropy production ``-sum_alpha J_alpha/T_alpha`` includes the baths.
+    Currents are positive from the reservoir into the system.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+    p : mapping, optional
+        State -> probability (default: the symbols ``p_<state>``); pass a closed-form steady state to get
+        closed-form currents.
+
+    Returns
+    -------
+    Currents
 
     Examples
     --------
@@ -79,11 +130,31 @@ def currents(me, p=None) -> Currents:
 
 
 def gross_fluxes(me, p=None) -> dict:
-    """One-way flux scales ``sum |dN| k p`` and ``sum |dE| k p`` per coupling, keyed like :meth:`Currents.as_dict`.
+    r"""One-way flux scales ``sum |dN| k p`` and ``sum |dE| k p`` per coupling, keyed like :meth:`Currents.as_dict`.
 
     A net current much smaller than its gross flux is the difference of nearly equal one-way flows: in floating
     point it has lost ``log10(gross/|net|)`` digits (:class:`~symqd.numeric.CompiledModel` uses this to detect
     cancellation and recompute those points at higher precision). ``|dE|`` is taken as ``sqrt(dE**2)``.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+    p : mapping, optional
+        State -> probability (default: the symbols ``p_<state>``).
+
+    Returns
+    -------
+    dict of str to sympy expression
+        Keys ``IN_<a>``, ``IE_<a>``, ``J_<a>`` for every coupling ``a``.
+
+    Examples
+    --------
+    >>> from symqd.system import System, Reservoir
+    >>> from symqd.master import MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> gross_fluxes(me)["IN_L"]
+    k_L_0_1*p_0 + k_L_1_0*p_1
     """
     if p is None:
         p = dict(zip(me.states, me.probability_symbols()))
@@ -102,12 +173,29 @@ def gross_fluxes(me, p=None) -> dict:
 
 
 def prove_conservation(me) -> dict:
-    """Symbolic proof of Eq. (9) and the first law for a generic model.
+    r"""Symbolic proof of paper 1 Eq. (9) and the first law for a generic model.
 
     With ``W`` the rate matrix, ``sum_alpha I^N_alpha = N^T W p`` and ``sum_alpha I^E_alpha = E^T W p`` hold as
     *identities* in the rate and probability symbols (checked here by expansion); since the steady state satisfies
     ``W p = 0`` (:func:`symqd.graph.prove_stationary`), both sums vanish, and ``sum_alpha J_alpha = P`` follows.
-    Returns ``{"particle": bool, "energy": bool, "first_law": bool}``.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation.
+
+    Returns
+    -------
+    dict
+        ``{"particle": bool, "energy": bool, "first_law": bool}``.
+
+    Examples
+    --------
+    >>> from symqd.system import System, Reservoir
+    >>> from symqd.master import MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> prove_conservation(me)
+    {'particle': True, 'energy': True, 'first_law': True}
     """
     c = currents(me)
     ps = sp.Matrix(me.probability_symbols())

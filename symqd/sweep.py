@@ -30,7 +30,31 @@ __all__ = ["sweep", "grid_shape"]
 
 
 def grid_shape(grid: Mapping) -> tuple:
-    """Shape ``(len(axis_1), len(axis_2), ...)`` of the outer-product grid, validating each axis."""
+    r"""Shape ``(len(axis_1), len(axis_2), ...)`` of the outer-product grid, validating each axis.
+
+    Parameters
+    ----------
+    grid : mapping
+        ``{parameter name: 1-D values}``.
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    ValueError
+        Naming the axis that is not a non-empty 1-D sequence of real numbers.
+
+    Examples
+    --------
+    >>> grid_shape({"eps_D": [0.0, 1.0, 2.0], "mu_R": [0.1, 0.2]})
+    (3, 2)
+    >>> grid_shape({"eps_D": []})
+    Traceback (most recent call last):
+    ...
+    ValueError: grid axis 'eps_D' must be a non-empty 1-D sequence of numbers, got shape (0,)
+    """
     shape = []
     for name, axis in grid.items():
         a = np.asarray(axis)
@@ -98,11 +122,12 @@ def _kernel_cache(cm):
 
 def sweep(cm, grid: Mapping, *, fixed: Mapping | None = None, outputs=None, chunk_size: int = 32768,
           progress: bool = False, dask: bool = False, backend: str = "numpy") -> dict:
-    """Evaluate ``cm`` on the outer-product grid of ``grid`` (with ``fixed`` scalars).
+    r"""Evaluate ``cm`` on the outer-product grid of ``grid`` (with ``fixed`` scalars).
 
     Parameters
     ----------
     cm : CompiledModel
+        The compiled model.
     grid : mapping
         ``{parameter name: 1-D values}``; the result arrays have shape ``(len(v1), len(v2), ...)`` in this order.
     fixed : mapping, optional
@@ -122,6 +147,22 @@ def sweep(cm, grid: Mapping, *, fixed: Mapping | None = None, outputs=None, chun
     -------
     dict
         ``{name: array of the grid shape}``; ``"p"`` maps each state to an array.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``backend``, a non-positive ``chunk_size``, a parameter in both ``grid`` and ``fixed``,
+        an invalid parameter value or name, or an unknown output (the message names it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+    >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    >>> fixed = {"T_L": 1.0, "T_R": 1.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.0}
+    >>> out = sweep(cm, {"eps_D": [-1.0, 0.0, 1.0]}, fixed=fixed, outputs=["p"], chunk_size=2)
+    >>> out["p"][(1,)].round(4).tolist()
+    [0.7311, 0.5, 0.2689]
     """
     if backend not in ("numpy", "c"):
         raise ValueError(f"backend must be 'numpy' or 'c', got {backend!r}")
