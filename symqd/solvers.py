@@ -19,12 +19,34 @@ __all__ = ["maximize", "find_root", "bracket_root", "newton2", "check_tolerance"
 
 
 def check_tolerance(name: str, value, *, upper: float = 1.0) -> float:
-    """A tolerance must be a finite real number in ``(0, upper]``; ``ValueError`` naming ``name`` otherwise.
+    r"""A tolerance must be a finite real number in ``(0, upper]``; ``ValueError`` naming ``name`` otherwise.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : float
+        The tolerance.
+    upper : float, optional
+        Largest allowed value (default 1).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` if ``value`` is not a finite real number in ``(0, upper]``.
 
     Examples
     --------
     >>> check_tolerance("xtol", 1e-9)
     1e-09
+    >>> check_tolerance("xtol", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: xtol must be a real number in (0, 1.0], got 0
     """
     if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isscalar(value) and np.ndim(value) != 0:
         raise ValueError(f"{name} must be a real number in (0, {upper}], got {value!r}")
@@ -38,12 +60,32 @@ def check_tolerance(name: str, value, *, upper: float = 1.0) -> float:
 
 
 def check_maxiter(name: str, value) -> int:
-    """An iteration limit must be a positive integer; ``ValueError`` naming ``name`` otherwise.
+    r"""An iteration limit must be a positive integer; ``ValueError`` naming ``name`` otherwise.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : int
+        The limit.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` if ``value`` is not a positive integer (booleans are refused).
 
     Examples
     --------
     >>> check_maxiter("maxiter", 60)
     60
+    >>> check_maxiter("maxiter", 2.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: maxiter must be a positive integer, got 2.5
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -59,10 +101,24 @@ def _wrap(f):
 
 
 def maximize(f, lo, mid, hi, *, xatol: float = 0.0, xrtol: float = 1e-9, maxiter: int = 200):
-    """Maximize ``f(x, idx)`` in each bracket ``lo < mid < hi`` (``f(mid) >= f(lo), f(hi)``), elementwise.
+    r"""Maximize ``f(x, idx)`` in each bracket ``lo < mid < hi`` (``f(mid) >= f(lo), f(hi)``), elementwise.
 
     Chandrupatla's bracketing minimizer (:func:`scipy.optimize.elementwise.find_minimum`) on ``-f``.
-    Returns ``(x, f(x), success)`` as 1-D arrays.
+
+    Parameters
+    ----------
+    f : callable ``f(x, idx) -> array``
+        Elementwise objective; ``idx`` are the integer indices of the points of ``x``.
+    lo, mid, hi : 1-D arrays
+        Brackets, one per point.
+    xatol, xrtol : float, optional
+        Absolute and relative tolerances on ``x``.
+    maxiter : int, optional
+        Iteration limit.
+
+    Returns
+    -------
+    x, fx, success : 1-D arrays
 
     Examples
     --------
@@ -80,10 +136,24 @@ def maximize(f, lo, mid, hi, *, xatol: float = 0.0, xrtol: float = 1e-9, maxiter
 
 
 def find_root(f, lo, hi, *, xatol: float = 0.0, xrtol: float = 4e-16, fatol: float = 0.0, maxiter=None):
-    """Root of ``f(x, idx)`` in each bracket ``[lo, hi]`` (sign change), elementwise.
+    r"""Root of ``f(x, idx)`` in each bracket ``[lo, hi]`` (sign change), elementwise.
 
-    Chandrupatla's bracketing root finder (:func:`scipy.optimize.elementwise.find_root`). Returns
-    ``(x, f(x), success)``.
+    Chandrupatla's bracketing root finder (:func:`scipy.optimize.elementwise.find_root`).
+
+    Parameters
+    ----------
+    f : callable ``f(x, idx) -> array``
+        Elementwise function; ``idx`` are the integer indices of the points of ``x``.
+    lo, hi : 1-D arrays
+        Brackets with a sign change of ``f``.
+    xatol, xrtol, fatol : float, optional
+        Tolerances on ``x`` (absolute, relative) and on ``f`` (absolute).
+    maxiter : int, optional
+        Iteration limit (scipy's default if None).
+
+    Returns
+    -------
+    x, fx, success : 1-D arrays
 
     Examples
     --------
@@ -99,8 +169,25 @@ def find_root(f, lo, hi, *, xatol: float = 0.0, xrtol: float = 4e-16, fatol: flo
 
 
 def bracket_root(f, xl0, xr0, *, xmin=-np.inf, xmax=np.inf, factor: float = 2.0, maxiter: int = 1000):
-    """Grow ``[xl0, xr0]`` (within ``[xmin, xmax]``) until ``f(x, idx)`` changes sign, elementwise
-    (:func:`scipy.optimize.elementwise.bracket_root`). Returns ``(xl, xr, success)``.
+    r"""Grow ``[xl0, xr0]`` (within ``[xmin, xmax]``) until ``f(x, idx)`` changes sign, elementwise
+    (:func:`scipy.optimize.elementwise.bracket_root`).
+
+    Parameters
+    ----------
+    f : callable ``f(x, idx) -> array``
+        Elementwise function.
+    xl0, xr0 : 1-D arrays
+        Initial brackets.
+    xmin, xmax : float or array, optional
+        Limits of the search.
+    factor : float, optional
+        Growth factor of the bracket.
+    maxiter : int, optional
+        Iteration limit.
+
+    Returns
+    -------
+    xl, xr, success : 1-D arrays
 
     Examples
     --------
@@ -139,6 +226,19 @@ def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-
     Returns
     -------
     x, y, ok : arrays (``ok`` False where the iteration failed or did not converge; the caller decides).
+
+    Examples
+    --------
+    Solve ``x^2 + y^2 = a``, ``x = y`` for two values of ``a`` at once:
+
+    >>> import numpy as np
+    >>> a = np.array([2.0, 8.0])
+    >>> F = lambda x, y, i: (x**2 + y**2 - a[i], x - y, a[i], 1.0)
+    >>> conv = lambda dx, dy, f1, f2, s1, s2, x, y: (abs(dx) < 1e-10) & (abs(dy) < 1e-10)
+    >>> no_damping = lambda dx, dy, x, y: np.ones_like(x)
+    >>> x, y, ok = newton2(F, np.ones(2), np.full(2, 0.5), converged=conv, step_limit=no_damping)
+    >>> x.round(6).tolist(), bool(ok.all())
+    ([1.0, 2.0], True)
     """
     x, y = np.array(x, dtype=float), np.array(y, dtype=float)
     n = x.size
