@@ -57,12 +57,30 @@ FLOOR = 1e-300
 
 
 def gth_steady_state_numpy(Q: np.ndarray) -> np.ndarray:
-    """Steady state of the rate matrix ``Q[..., i, j]`` = rate ``i -> j`` (diagonal ignored), batched.
+    r"""Steady state of the rate matrix ``Q[..., i, j]`` = rate ``i -> j`` (diagonal ignored), batched.
 
     Grassmann-Taksar-Heyman elimination of states ``n-1, ..., 1`` (stochastic complements): subtraction-free, so
     every probability keeps full relative precision however many decades the rates span. Rates are scaled to a
     maximum of 1 per point, exit sums floored at ``FLOOR`` (only where they underflowed), and the partial vector is
-    renormalized at every back-substitution step. Returns ``p`` of shape ``(*batch, n)``, summing to 1.
+    renormalized at every back-substitution step.
+
+    Parameters
+    ----------
+    Q : array_like, shape (..., n, n)
+        Rates ``i -> j`` (note: rows are sources, the transpose of the rate matrix ``W``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., n)
+        The steady state, summing to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gth_steady_state_numpy(np.array([[0.0, 1.0], [3.0, 0.0]])).tolist()
+    [0.75, 0.25]
+    >>> bool(gth_steady_state_numpy(np.array([[0.0, 1e-200], [1.0, 0.0]]))[1] > 0)
+    True
     """
     Q = np.array(Q, dtype=float, copy=True)
     n = Q.shape[-1]
@@ -84,8 +102,31 @@ def gth_steady_state_numpy(Q: np.ndarray) -> np.ndarray:
 
 
 def gth_steady_state_mpmath(Q) -> list:
-    """:func:`gth_steady_state_numpy` for one point in mpmath (``Q`` a list of lists of mpf), at the working
-    precision; no floor is needed (mpmath exponents do not underflow)."""
+    r""":func:`gth_steady_state_numpy` for one point in mpmath (``Q`` a list of lists of mpf), at the working
+    precision; no floor is needed (mpmath exponents do not underflow).
+
+    Parameters
+    ----------
+    Q : list of list of mpmath.mpf
+        Rates ``i -> j`` (diagonal ignored).
+
+    Returns
+    -------
+    list of mpmath.mpf
+        The steady state, summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If a state cannot be left (the steady state is not unique).
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> p = gth_steady_state_mpmath([[0, mpmath.mpf(1)], [mpmath.mpf(3), 0]])
+    >>> [float(x) for x in p]
+    [0.75, 0.25]
+    """
     n = len(Q)
     Q = [[Q[i][j] if i != j else mpmath.mpf(0) for j in range(n)] for i in range(n)]
     S = [None] * n
@@ -115,11 +156,23 @@ def _rate_array(n: int, transitions: list, rates: list, shape) -> np.ndarray:
 
 
 def solve_rate_matrix_numpy(n: int, transitions: list, rates: list) -> np.ndarray:
-    """Steady state of ``W p = 0``, ``sum p = 1`` for rates given per transition, batched (independent solver).
+    r"""Steady state of ``W p = 0``, ``sum p = 1`` for rates given per transition, batched (independent solver).
 
-    ``transitions`` is a list of ``(source_index, target_index)``; ``rates`` the matching arrays (broadcast
-    together). The states are eliminated in the *reverse* order of the compiled closed form (state 0 first), by
-    :func:`gth_steady_state_numpy`. Returns an array of shape ``(*batch, n)``.
+    The states are eliminated in the *reverse* order of the compiled closed form (state 0 first), by
+    :func:`gth_steady_state_numpy`.
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    transitions : list of (int, int)
+        ``(source_index, target_index)`` per transition.
+    rates : list of float or array_like
+        The matching rates (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray, shape (*batch, n)
 
     Examples
     --------
@@ -134,7 +187,30 @@ def solve_rate_matrix_numpy(n: int, transitions: list, rates: list) -> np.ndarra
 
 
 def solve_rate_matrix_mpmath(n: int, transitions: list, rates: list, dps: int = 50) -> list:
-    """Same as :func:`solve_rate_matrix_numpy` for one parameter point, in mpmath at ``dps`` digits."""
+    r"""Same as :func:`solve_rate_matrix_numpy` for one parameter point, in mpmath at ``dps`` digits.
+
+    Parameters
+    ----------
+    n : int
+        Number of states.
+    transitions : list of (int, int)
+        ``(source_index, target_index)`` per transition.
+    rates : list of mpmath.mpf
+        The matching rates (scalars).
+    dps : int, optional
+        Working precision in decimal digits.
+
+    Returns
+    -------
+    list of mpmath.mpf
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> p = solve_rate_matrix_mpmath(2, [(0, 1), (1, 0)], [mpmath.mpf(1), mpmath.mpf(2)], dps=30)
+    >>> print(mpmath.nstr(p[0], 20))
+    0.66666666666666666667
+    """
     with mpmath.workdps(dps):
         Q = [[mpmath.mpf(0)] * n for _ in range(n)]
         for (s, t), k in zip(transitions, rates):
@@ -144,9 +220,37 @@ def solve_rate_matrix_mpmath(n: int, transitions: list, rates: list, dps: int = 
 
 
 def to_mpf(name: str, value):
-    """An exact mpmath number from a parameter value (mpf, int, float, Fraction, sympy Rational/Integer/Float).
+    r"""An exact mpmath number from a parameter value (mpf, int, float, Fraction, sympy Rational/Integer/Float).
 
     Floats are taken at their exact binary value (no detour through ``str``); nothing is rounded to double.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, for the message.
+    value : number
+        A scalar.
+
+    Returns
+    -------
+    mpmath.mpf
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` for a string, a boolean or a non-scalar array.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> import mpmath
+    >>> with mpmath.workdps(30):
+    ...     print(to_mpf("T_L", Fraction(1, 3)), to_mpf("T_L", 0.1))
+    0.333333333333333333333333333333 0.100000000000000005551115123126
+    >>> to_mpf("T_L", "1")
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'T_L' must be a real number, got '1'
     """
     if isinstance(value, mpmath.mpf):
         return value
@@ -171,19 +275,47 @@ EXIT_RATE_FLOOR = FLOOR
 
 
 class exit_rate_guard(sp.Function):
-    """Identity in exact arithmetic; in the numpy backend ``max(S, EXIT_RATE_FLOOR)``.
+    r"""Identity in exact arithmetic; in the numpy backend ``max(S, EXIT_RATE_FLOOR)``.
 
     In exact arithmetic every exit-rate sum ``S_k`` of the elimination is positive; in double precision a Fermi
     factor ``exp(-|x|)`` with ``|x| > 745`` is exactly 0, and a state whose every exit rate underflowed would make
     the elimination divide 0/0. Rates are first scaled to a maximum of 1 per parameter point (the steady state is
     invariant under a common scale), so the floor sits ~300 decades below the fastest process: it only ever acts
     where the true value is below double-precision resolution, and exactly-zero couplings stay exactly zero.
+
+    Parameters
+    ----------
+    x : sympy expression
+        An exit-rate sum.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> exit_rate_guard(sp.Rational(1, 2)), exit_rate_guard(sp.Symbol("S"))
+    (1/2, exit_rate_guard(S))
     """
 
     nargs = 1
 
     @classmethod
     def eval(cls, x):
+        r"""Numbers evaluate to themselves (sympy hook).
+
+        Parameters
+        ----------
+        x : sympy expression
+            The argument.
+
+        Returns
+        -------
+        sympy number or None
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> exit_rate_guard.eval(sp.Integer(3))
+        3
+        """
         if x.is_Number:
             return x
 
@@ -302,7 +434,16 @@ class CompiledModel:
     # -- pickling (dask workers): the lambdified code is rebuilt once per process, keyed by the model's content --
     @cached_property
     def token(self) -> str:
-        """Content hash of the compiled expressions (same model -> same token in every process)."""
+        r"""Content hash of the compiled expressions (same model -> same token in every process).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> len(cm.token)
+        24
+        """
         import hashlib
 
         text = repr((self.parameter_names, self.observable_names, self.steady_method, self._rate_exprs,
@@ -359,13 +500,32 @@ class CompiledModel:
     # -- compiled pieces (built lazily, keyed by backend) ------------------------------------------------------
     @cached_property
     def steady(self):
-        """The closed-form steady state in rate symbols (:func:`symqd.graph.steady_state`)."""
+        r"""The closed-form steady state in rate symbols (:func:`symqd.graph.steady_state`).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> cm.steady.method
+        'elimination'
+        """
         return steady_state(self.me, method=self.steady_method)
 
     @cached_property
     def program(self) -> tuple:
-        """The straight-line elimination program ``(assignments, probabilities)`` that is compiled (normalized,
-        exit sums guarded; :func:`symqd.graph.elimination_program`)."""
+        r"""The straight-line elimination program ``(assignments, probabilities)`` that is compiled (normalized,
+        exit sums guarded; :func:`symqd.graph.elimination_program`).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> assignments, pis = cm.program
+        >>> len(pis)
+        2
+        """
         return elimination_program(self.me.n, sorted(self.me.edges), self.me.edge_weight, normalize=True,
                                    guard=exit_rate_guard)
 
@@ -400,9 +560,18 @@ class CompiledModel:
 
     @cached_property
     def identically_zero(self) -> frozenset:
-        """Observables that vanish identically in the steady state (e.g. ``IN`` of a lead that is the only one on
+        r"""Observables that vanish identically in the steady state (e.g. ``IN`` of a lead that is the only one on
         its dots, ``IN`` of a bath): proven by exact evaluation at two random rational points of rates *and*
-        parameters (Schwartz-Zippel), and returned as exact zeros."""
+        parameters (Schwartz-Zippel), and returned as exact zeros.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> sorted(cm.identically_zero)
+        []
+        """
         rng = random.Random(20261129)
         ks, ps = list(self.me.rate_symbols), list(self.me.probability_symbols())
         program, pis = elimination_program(self.me.n, sorted(self.me.edges), self.me.edge_weight)
@@ -421,9 +590,37 @@ class CompiledModel:
 
     # -- input validation ------------------------------------------------------------------------------------
     def validate(self, values: Mapping) -> tuple:
-        """Check names, completeness, finiteness, ``T > 0``, couplings ``>= 0`` and broadcasting, once.
+        r"""Check names, completeness, finiteness, ``T > 0``, couplings ``>= 0`` and broadcasting, once.
 
-        Returns ``(shape, {name: array or mpf})``; raises ``ValueError`` naming the parameter and the rule.
+        Parameters
+        ----------
+        values : mapping
+            ``{parameter name: float | array | mpf}``.
+
+        Returns
+        -------
+        shape : tuple of int
+            The broadcast shape.
+        arrays : dict
+            ``{name: array or mpf}``.
+
+        Raises
+        ------
+        ValueError
+            Naming the parameter and the rule it broke (unknown or missing name, NaN/inf, ``T <= 0``, negative
+            coupling, shapes that do not broadcast).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> cm.validate({**v, "eps_D": [0.0, 1.0]})[0]
+        (2,)
+        >>> cm.validate({**v, "T_R": -1.0})
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter 'T_R' is a temperature and must be > 0, got -1.0
         """
         if not isinstance(values, Mapping):
             raise ValueError(f"values must be a mapping {{parameter name: value}}, got {type(values).__name__}")
@@ -441,7 +638,28 @@ class CompiledModel:
 
     # -- evaluation ------------------------------------------------------------------------------------------
     def rates(self, values: Mapping, backend: str = "numpy") -> list:
-        """Physical rates of every transition (in the order of ``me.transitions``) at ``values``."""
+        r"""Physical rates of every transition (in the order of ``me.transitions``) at ``values``.
+
+        Parameters
+        ----------
+        values : mapping
+            ``{parameter name: value}``, validated as in :meth:`validate`.
+        backend : {"numpy", "mpmath"}, optional
+            Evaluation backend.
+
+        Returns
+        -------
+        list
+            One rate (array or mpf) per transition (paper 1 Eq. (4) for leads).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> [round(float(k), 4) for k in cm.rates(v)]
+        [0.5, 0.5, 0.6225, 0.3775]
+        """
         shape, vals = self.validate(values)
         return self._rates(vals, shape, backend)
 
@@ -543,6 +761,25 @@ class CompiledModel:
             ``"p"``: ``{state: probability}``; ``"IN_<part>"``, ``"IE_<part>"``, ``"J_<part>"`` for every lead and
             bath (positive from the coupling into the system), ``"P"`` (power ``-sum mu I^N``), ``"dS_dt"``
             (``-sum J/T >= 0``), and any extra observables.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``backend``, ``method`` or output name, a non-positive ``chunk_size``, array values
+            with ``backend="mpmath"``, or an invalid parameter (see :meth:`validate`).
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0),
+        ...                                                            Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": [0.0, 1.0], "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> r = cm.evaluate(v)
+        >>> r["IN_R"].round(6).tolist(), bool((r["dS_dt"] >= 0).all())
+        ([0.06123, 0.0543], True)
+        >>> s = cm.evaluate({**v, "eps_D": 0.0}, method="solver", outputs=["IN_R"])
+        >>> round(float(s["IN_R"]), 6)
+        0.06123
         """
         if backend not in ("numpy", "mpmath"):
             raise ValueError(f"backend must be 'numpy' or 'mpmath', got {backend!r}")
