@@ -72,10 +72,33 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Edge:
-    """One transition pair ``source -> target`` (``dN = +1``) through ``reservoir``.
+    r"""One transition pair ``source -> target`` (``dN = +1``) through ``reservoir``.
 
-    ``flux`` is the symbol of its equilibrium one-way flux ``phi_e`` (``phi_<res>_<source>_<target>``),
-    ``drive`` its drive vector ``d_e`` over the force ordering, ``dE`` the energy it takes from the reservoir.
+    Parameters
+    ----------
+    source, target : tuple of int
+        Occupation states (an electron enters from ``reservoir`` going ``source -> target``).
+    reservoir : str
+        Lead or bath name.
+    dE : sympy expression
+        Energy taken from the reservoir on ``source -> target``.
+    gamma : sympy expression
+        Coupling prefactor.
+    rate_in, rate_out : sympy.Symbol
+        Rate symbols of the two directions.
+    flux : sympy.Symbol
+        Symbol of its equilibrium one-way flux ``phi_e`` (``phi_<res>_<source>_<target>``).
+    drive : tuple
+        Its drive vector ``d_e`` over the force ordering (``dN`` in the ``X^mu`` slot, ``dE`` in the ``X^T`` slot
+        of its reservoir; zero for the reference).
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> e = onsager_matrix(me, "L").edges[1]
+    >>> e.reservoir, e.flux, e.drive
+    ('R', phi_R_0_1, (1, eps_D))
     """
 
     source: tuple
@@ -91,26 +114,46 @@ class Edge:
 
 @dataclass(frozen=True)
 class LinearResponse:
-    """Result of :func:`onsager_matrix`.
+    r"""Result of :func:`onsager_matrix`: ``(..., I^N_alpha, J_alpha, ...) = L (..., X^mu_alpha, X^T_alpha, ...)``.
 
-    Attributes
+    Forces ``X^mu = Delta mu / T`` and ``X^T = Delta T / T^2`` relative to the reference; currents positive from
+    the reservoir into the system, ``J = I^E - mu I^N``.
+
+    Parameters
     ----------
     L : sympy.Matrix
-        Onsager matrix in the equilibrium-flux symbols ``phi_e`` (see :attr:`flux_values`); ``physical()`` gives it
+        Onsager matrix in the equilibrium-flux symbols ``phi_e`` (see ``flux_values``); :meth:`physical` gives it
         in the model's parameters at the equilibrium point.
     current_labels, force_labels : tuple of str
         e.g. ``("IN_R", "J_R", "J_H", "J_C")`` and ``("Xmu_R", "XT_R", "XT_H", "XT_C")``.
     edges : tuple of :class:`Edge`
+        The linearized network's edges.
     flux_values : dict
         ``phi_e -> gamma_e f(dE_e/T) exp(-E_source/T)/Z`` (physical value at equilibrium).
     rate_values : dict
-        rate symbol ``k_...`` -> equilibrium rate ``gamma f(+-dE/T)``.
+        Rate symbol ``k_...`` -> equilibrium rate ``gamma f(+-dE/T)``.
     T : sympy.Symbol
         Equilibrium temperature.
     equilibrium : dict
         Substitution ``{T_alpha: T, mu_alpha: 0}`` defining the equilibrium point.
     energy_only : tuple of str
         Reservoirs reduced to a heat row/column.
+    reference : str
+        Reference reservoir.
+    terminals : tuple of str
+        Driven reservoirs, in row order.
+    me : MasterEquation, optional
+        The model.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> lr = onsager_matrix(me, "L")
+    >>> lr.current_labels, lr.force_labels
+    (('IN_R', 'J_R'), ('Xmu_R', 'XT_R'))
+    >>> lr.L[0, 0]
+    phi_L_0_1*phi_R_0_1/(phi_L_0_1 + phi_R_0_1)
     """
 
     L: sp.Matrix
@@ -127,16 +170,72 @@ class LinearResponse:
     me: object = field(repr=False, default=None)
 
     def physical(self) -> sp.Matrix:
-        """``L`` with ``phi_e`` replaced by its physical equilibrium value (Fermi functions and Boltzmann weights)."""
+        r"""``L`` with ``phi_e`` replaced by its physical equilibrium value (Fermi functions and Boltzmann weights).
+
+        Returns
+        -------
+        sympy.Matrix
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> import sympy as sp
+        >>> L = onsager_matrix(me, "L").physical()
+        >>> L.subs({s: 0 if s.name == "eps_D" else 1 for s in L.free_symbols})
+        Matrix([
+        [1/8, 0],
+        [  0, 0]])
+        """
         return self.L.xreplace(self.flux_values)
 
     def drive_matrix(self) -> sp.Matrix:
-        """``D`` (edges x forces): row ``e`` is ``d_e``."""
+        r"""``D`` (edges x forces): row ``e`` is ``d_e``.
+
+        Returns
+        -------
+        sympy.Matrix
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> onsager_matrix(me, "L").drive_matrix()
+        Matrix([
+        [0,     0],
+        [1, eps_D]])
+        """
         return sp.Matrix([list(e.drive) for e in self.edges])
 
 
 def equilibrium_point(me, T=None) -> tuple:
-    """``(T, {T_alpha: T, mu_alpha: 0})`` for every lead and bath of ``me`` whose T/mu are symbols."""
+    r"""``(T, {T_alpha: T, mu_alpha: 0})`` for every lead and bath of ``me`` whose T/mu are symbols.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    T : sympy.Symbol, optional
+        Equilibrium temperature (default ``Symbol("T", positive=True)``).
+
+    Returns
+    -------
+    T : sympy.Symbol
+    sub : dict
+        The substitution defining the equilibrium point.
+
+    Raises
+    ------
+    ValueError
+        Naming a reservoir whose temperature is not a plain symbol (e.g. ``2*T0``).
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> equilibrium_point(me)
+    (T, {T_L: T, mu_L: 0, T_R: T, mu_R: 0})
+    """
     if T is None:
         T = sp.Symbol("T", positive=True)
     sub = {}
@@ -150,15 +249,53 @@ def equilibrium_point(me, T=None) -> tuple:
 
 
 def boltzmann_state(me, T) -> dict:
-    """``state -> exp(-E_s/T)/Z`` over the allowed states (the equilibrium state at ``mu = 0``)."""
+    r"""``state -> exp(-E_s/T)/Z`` over the allowed states (the equilibrium state at ``mu = 0``).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    T : sympy expression
+        Equilibrium temperature.
+
+    Returns
+    -------
+    dict of tuple to sympy expression
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> import sympy as sp
+    >>> boltzmann_state(me, sp.Symbol("T", positive=True))[(1,)]
+    exp(-eps_D/T)/(1 + exp(-eps_D/T))
+    """
     w = {s: sp.exp(-me.system.energy(s) / T) for s in me.states}
     Z = sp.Add(*w.values())
     return {s: v / Z for s, v in w.items()}
 
 
 def energy_only_reservoirs(me) -> tuple:
-    """Couplings that cannot carry a steady particle current: every bath, and every lead that is the only lead on
+    r"""Couplings that cannot carry a steady particle current: every bath, and every lead that is the only lead on
     the set of dots its levels are connected to through baths (the electron number there changes only through it).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+
+    Returns
+    -------
+    tuple of str
+        Names, in declaration order.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["A", "B"], {("A", "B"): "U"},
+    ...                     [Reservoir("L", "A"), Reservoir("R", "A"), Reservoir("H", "B")]))
+    >>> energy_only_reservoirs(me)
+    ('H',)
     """
     dots = me.system.dot_names
     parent = {d: d for d in dots}
@@ -241,7 +378,38 @@ def _edges(me, T, slots, nforces):
 
 
 def network(me, reference: str, terminals=None, *, T=None) -> dict:
-    """The linearized network without solving it: ``edges``, ``flux_values``, ``rate_values``, labels, ``T``."""
+    r"""The linearized network without solving it: ``edges``, ``flux_values``, ``rate_values``, labels, ``T``.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    reference : str
+        Reference reservoir.
+    terminals : sequence of str, optional
+        Driven reservoirs (default all but ``reference``).
+    T : sympy.Symbol, optional
+        Equilibrium temperature.
+
+    Returns
+    -------
+    dict
+        Keys ``edges``, ``flux_values``, ``rate_values``, ``current_labels``, ``force_labels``, ``T``,
+        ``equilibrium``, ``energy_only``, ``terminals``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``reference`` or terminal, a duplicate terminal, or the reference among the terminals.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> net = network(me, "L")
+    >>> [e.flux for e in net["edges"]], net["force_labels"]
+    ([phi_L_0_1, phi_R_0_1], ('Xmu_R', 'XT_R'))
+    """
     T, eq = equilibrium_point(me, T)
     terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
     edges, flux_values, rate_values = _edges(me, T, slots, len(frc))
@@ -250,11 +418,15 @@ def network(me, reference: str, terminals=None, *, T=None) -> dict:
 
 
 def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = True) -> LinearResponse:
-    """Onsager matrix of ``me`` at equilibrium (all reservoirs at ``T``, ``mu = 0``), in closed form.
+    r"""Onsager matrix of ``me`` at equilibrium (all reservoirs at ``T``, ``mu = 0``), in closed form.
+
+    The network form ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (module docstring) is evaluated with the
+    grounded Laplacian ``Lg`` (first state grounded) and simplified entrywise.
 
     Parameters
     ----------
     me : MasterEquation
+        The model.
     reference : str
         Reference reservoir (its forces are zero; its currents follow from conservation).
     terminals : sequence of str, optional
@@ -270,8 +442,23 @@ def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = 
     LinearResponse
         ``L`` in the equilibrium edge fluxes ``phi_e`` (``.physical()`` for the model's parameters).
 
-    The network form ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (module docstring) is evaluated with the
-    grounded Laplacian ``Lg`` (first state grounded) and simplified entrywise with :func:`sympy.cancel`.
+    Raises
+    ------
+    ValueError
+        For an unknown or duplicate ``reference``/``terminals`` entry, or a reservoir with a non-symbol
+        temperature.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> lr = onsager_matrix(me, "L")
+    >>> lr.L[0, 1] == lr.L[1, 0]
+    True
+    >>> onsager_matrix(me, "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: reference: no reservoir named 'X'; reservoirs are ['L', 'R']
     """
     T, eq = equilibrium_point(me, T)
     terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
@@ -340,14 +527,44 @@ def _network_solve(Lg, W, DPD):
 
 
 def onsager_by_differentiation(me, currents_closed, reference: str, terminals=None, *, T=None) -> sp.Matrix:
-    """Independent route: ``L_ij = dJ_i/dX_j`` of the closed-form (matrix-tree) currents at equilibrium.
+    r"""Independent route: ``L_ij = dJ_i/dX_j`` of the closed-form (matrix-tree) currents at equilibrium.
 
-    ``currents_closed`` maps ``"IN_<res>"`` / ``"IE_<res>"`` to closed-form expressions in the rate symbols
-    ``k_<res>_<from>_<to>`` (e.g. ``SymbolicThermocouple.current(name, "rates")``). Uses the chain rule through the
-    rates: ``dk/dX = gamma f'(x) dx/dX`` with ``x = (dE - dN mu)/T_res``, i.e. ``dx/dX^mu = -dN``, ``dx/dX^T = -dE``;
-    ``f' = -f(1-f)``. Returns the matrix in the ``fermi``/Boltzmann representation at the equilibrium point
-    (``rate_values`` substituted after differentiation), in the ordering of :func:`onsager_matrix`.
-    Heat and energy currents agree to first order (``mu I^N`` is second order).
+    Uses the chain rule through the rates: ``dk/dX = gamma f'(x) dx/dX`` with ``x = (dE - dN mu)/T_res``, i.e.
+    ``dx/dX^mu = -dN``, ``dx/dX^T = -dE``; ``f' = -f(1-f)``. Heat and energy currents agree to first order
+    (``mu I^N`` is second order).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    currents_closed : mapping
+        ``"IN_<res>"`` / ``"IE_<res>"`` -> closed-form expressions in the rate symbols ``k_<res>_<from>_<to>``
+        (e.g. ``SymbolicThermocouple.current(name, "rates")``).
+    reference : str
+        Reference reservoir.
+    terminals : sequence of str, optional
+        Driven reservoirs (default all but ``reference``).
+    T : sympy.Symbol, optional
+        Equilibrium temperature.
+
+    Returns
+    -------
+    sympy.Matrix
+        In the ``fermi``/Boltzmann representation at the equilibrium point (``rate_values`` substituted after
+        differentiation), in the ordering of :func:`onsager_matrix`.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> import sympy as sp
+    >>> from symqd.currents import currents
+    >>> from symqd.graph import steady_state
+    >>> c = currents(me, steady_state(me).probabilities())
+    >>> Ld = onsager_by_differentiation(me, {"IN_R": c.IN["R"], "IE_R": c.IE["R"]}, "L")
+    >>> diff = Ld - onsager_matrix(me, "L").physical()
+    >>> diff.applyfunc(lambda x: sp.simplify(x.rewrite(sp.exp))) == sp.zeros(2, 2)
+    True
     """
     T, eq = equilibrium_point(me, T)
     terminals, eonly, cur, frc, slots = _labels(me, reference, terminals)
