@@ -38,9 +38,40 @@ __all__ = [
 
 
 def fermi_point(model, rng: random.Random, *, identify_RL: bool = True, mu_R_zero: bool = True) -> dict:
-    """Random exact rational values for every rate symbol of ``model`` through its Fermi form: each distinct
-    ``f_res(x)`` gets a random rational in (0, 1) (``f_R(x)`` reuses ``f_L(x)`` if ``identify_RL`` and
-    ``mu_R_zero``), each coupling a random positive rational. Returns ``{k: Rational}``."""
+    r"""Random exact rational values for every rate symbol of ``model`` through its Fermi form.
+
+    Each distinct ``f_res(x)`` gets a random rational in (0, 1) (``f_R(x)`` reuses ``f_L(x)`` if ``identify_RL``
+    and ``mu_R_zero``), each coupling a random positive rational. The values need not be physical (Fermi factors
+    of different leads are independent), which is what polynomial identity checks want.
+
+    Parameters
+    ----------
+    model : symbolic model
+        E.g. :func:`symqd.models.thermocouple.symbolic` (needs ``fermi_rates`` and ``symbol``).
+    rng : random.Random
+        Source of randomness.
+    identify_RL : bool, optional
+        Give ``f_R`` and ``f_L`` of the same argument the same value (only with ``mu_R_zero``).
+    mu_R_zero : bool, optional
+        Set ``mu_R = 0`` before drawing.
+
+    Returns
+    -------
+    rates : dict
+        ``{k: Rational}`` for every rate symbol.
+    couplings : dict
+        ``{gamma symbol: Rational}``.
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import fermi_point
+    >>> rates, gammas = fermi_point(m, random.Random(0))
+    >>> len(rates), all(0 < v for v in rates.values())
+    (20, True)
+    """
     mu_R = model.symbol("mu_R")
     fvals: dict = {}
     gvals: dict = {}
@@ -67,9 +98,41 @@ def fermi_point(model, rng: random.Random, *, identify_RL: bool = True, mu_R_zer
 
 
 def physical_point(model, rng: random.Random, **fixed) -> dict:
-    """Random physical parameter values (exact rationals) for every symbol of ``model``: levels in [-4, 4],
-    interactions in [1, 8], temperatures in [1, 6], couplings in (0, 2], ``mu_R`` in [-2, 2]; ``fixed`` overrides
-    (by symbol name, e.g. ``mu_R=0, T_R="T_L"`` — a string copies another parameter)."""
+    r"""Random physical parameter values (exact rationals) for every symbol of ``model``.
+
+    Levels in [-4, 4], interactions in [1, 8], temperatures in [1, 6], couplings in (0, 2], ``mu_*`` in [-2, 2];
+    ``fixed`` overrides (by symbol name, e.g. ``mu_R=0, T_R="T_L"`` — a string copies another parameter).
+
+    Parameters
+    ----------
+    model : symbolic model
+        Needs ``all_symbols`` and ``symbol``.
+    rng : random.Random
+        Source of randomness.
+    **fixed
+        Values by symbol name (a number, or another parameter's name to copy its value).
+
+    Returns
+    -------
+    dict
+        ``{sympy.Symbol: Rational}``.
+
+    Raises
+    ------
+    ValueError
+        For a symbol whose name matches no range (``eps``, ``U_``, ``T_``, ``gamma``, ``mu``).
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import physical_point
+    >>> pt = physical_point(m, random.Random(1), mu_R=0, T_R="T_L")
+    >>> v = {s.name: x for s, x in pt.items()}
+    >>> v["mu_R"], v["T_R"] == v["T_L"]
+    (0, True)
+    """
     vals = {}
     for s in sorted(model.all_symbols, key=lambda x: x.name):
         n = s.name
@@ -93,10 +156,38 @@ def physical_point(model, rng: random.Random, **fixed) -> dict:
 
 
 def evaluate_closed(model, exprs: dict, rate_values: dict, dps: int | None = None) -> dict:
-    """Evaluate expressions in rate symbols ``k`` and ``p_<state>`` symbols with the model's closed-form steady state.
+    r"""Evaluate expressions in rate symbols ``k`` and ``p_<state>`` symbols with the model's closed-form steady state.
 
-    ``rate_values``: ``{k: number}``; exact rationals give exact results. With ``dps`` the rates are first turned
-    into ``Float(dps)`` (use for physical points, where rates are ``gamma fermi(x)``).
+    Parameters
+    ----------
+    model : symbolic model
+        Needs ``steady`` and ``me``.
+    exprs : dict
+        ``{name: expression in k and p symbols}``.
+    rate_values : dict
+        ``{k: number}``; exact rationals give exact results.
+    dps : int, optional
+        If given, the rates are first turned into ``Float(dps)`` (use for physical points, where rates are
+        ``gamma fermi(x)``).
+
+    Returns
+    -------
+    dict
+        ``{name: value}``.
+
+    Examples
+    --------
+    Particle conservation ``I^N_L + I^N_R = 0`` (paper 1 Eq. (9), ``H`` and ``C`` carry none) holds exactly at
+    random rational rates:
+
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import evaluate_closed, exprs_rates_form, fermi_point
+    >>> rates, _ = fermi_point(m, random.Random(0))
+    >>> out = evaluate_closed(m, exprs_rates_form(m, ["IN_L", "IN_R"]), rates)
+    >>> out["IN_L"] + out["IN_R"]
+    0
     """
     if dps is not None:
         rate_values = {k: sp.Float(sp.N(v.rewrite(sp.exp) if hasattr(v, "rewrite") else v, dps), dps)
@@ -108,25 +199,109 @@ def evaluate_closed(model, exprs: dict, rate_values: dict, dps: int | None = Non
 
 
 def physical_rate_values(model, params: dict) -> dict:
-    """``{k: gamma fermi(x)}`` at the parameter point ``params`` (symbol -> rational), unevaluated Fermi."""
+    r"""``{k: gamma fermi(x)}`` at the parameter point ``params`` (symbol -> rational), unevaluated Fermi.
+
+    Parameters
+    ----------
+    model : symbolic model
+        Needs ``rates``.
+    params : dict
+        ``{sympy.Symbol: number}``, e.g. from :func:`physical_point`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import physical_point, physical_rate_values
+    >>> kv = physical_rate_values(m, physical_point(m, random.Random(1)))
+    >>> list(kv.items())[0]
+    (k_L_000_100, 167*fermi(379/533)/100)
+    """
     return {k: e.xreplace(params) for k, e in model.rates.items()}
 
 
 def exprs_rates_form(model, names) -> dict:
-    """The model's currents ``names`` in rate and ``p`` symbols (from :func:`symqd.currents.currents`)."""
+    r"""The model's currents ``names`` in rate and ``p`` symbols (from :func:`symqd.currents.currents`).
+
+    Parameters
+    ----------
+    model : symbolic model
+        Needs ``currents``.
+    names : iterable of str
+        Keys of :meth:`symqd.currents.Currents.as_dict` (``IN_L``, ``J_H``, ``P``, ``dS_dt``, ...).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    KeyError
+        For an unknown current name.
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import exprs_rates_form
+    >>> sorted(exprs_rates_form(m, ["IN_R", "P"]))
+    ['IN_R', 'P']
+    """
     d = model.currents.as_dict()
     return {n: d[n] for n in names}
 
 
 def rel(x, y) -> float:
-    """``|x|/|y|`` as a float (0 if both vanish)."""
+    r"""``|x|/|y|`` as a float (0 if both vanish).
+
+    Parameters
+    ----------
+    x, y : number or sympy expression
+        Numerator (e.g. an error) and denominator (a scale).
+
+    Returns
+    -------
+    float
+        ``inf`` if only ``y`` vanishes.
+
+    Examples
+    --------
+    >>> rel(1, 3), rel(0, 0), rel(1, 0)
+    (0.3333333333333333, 0.0, inf)
+    """
     x, y = abs(sp.N(x)), abs(sp.N(y))
     return 0.0 if x == 0 else (math.inf if y == 0 else float(x / y))
 
 
 
 def fermi_symbols(expr) -> tuple:
-    """Replace every applied ``f_res(x)`` by a plain symbol; returns ``(expr, {symbol: f_res(x)})``."""
+    r"""Replace every applied ``f_res(x)`` by a plain symbol.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        An expression in undefined functions ``f_<res>(x)`` (the Fermi form of the rates).
+
+    Returns
+    -------
+    expr : sympy expression
+        With plain symbols ``_f_<res>_<i>``.
+    table : dict
+        ``{symbol: f_res(x)}``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> f = sp.Function("f_L")(sp.Symbol("eps"))
+    >>> fermi_symbols(2 * f + 1)
+    (2*_f_L_0 + 1, {_f_L_0: f_L(eps)})
+    """
     table: dict = {}
 
     def sym(app):
@@ -139,8 +314,28 @@ def fermi_symbols(expr) -> tuple:
 
 
 def ring_eval(R, expr):
-    """Convert a nested sympy expression (sums/products/integer powers of ring generators) to ``R`` without
-    expanding it in sympy."""
+    r"""Convert a nested sympy expression (sums/products/integer powers of ring generators) to ``R`` without
+    expanding it in sympy.
+
+    Parameters
+    ----------
+    R : sympy.polys.rings.PolyRing
+        The polynomial ring.
+    expr : sympy expression
+        Built from the ring's generators.
+
+    Returns
+    -------
+    PolyElement
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from sympy.polys.rings import ring
+    >>> R, a, b = ring("a b", sp.ZZ)
+    >>> ring_eval(R, (sp.Symbol("a") + sp.Symbol("b")) ** 2 * sp.Symbol("a"))
+    a**3 + 2*a**2*b + a*b**2
+    """
     cache: dict = {}
 
     def conv(e):
@@ -165,9 +360,36 @@ def ring_eval(R, expr):
 
 
 def physical_currents(model, params: dict, names, dps: int = 40) -> dict:
-    """The model's currents ``names`` at a physical parameter point (``{symbol: number}``, see
-    :func:`physical_point`), from the closed-form steady state with every rate ``gamma fermi(x)`` evaluated to
-    ``dps`` digits (sympy ``Float``). Independent of any lambdified numerics."""
+    r"""The model's currents ``names`` at a physical parameter point, evaluated to ``dps`` digits.
+
+    From the closed-form steady state with every rate ``gamma fermi(x)`` evaluated to ``dps`` digits (sympy
+    ``Float``); independent of any lambdified numerics. Currents are positive from the reservoir into the system.
+
+    Parameters
+    ----------
+    model : symbolic model
+        Needs ``rates``, ``currents``, ``steady`` and ``me``.
+    params : dict
+        ``{sympy.Symbol: number}`` (see :func:`physical_point`).
+    names : iterable of str
+        Current names (``IN_L``, ``J_H``, ``P``, ``dS_dt``, ...).
+    dps : int, optional
+        Working precision in digits.
+
+    Returns
+    -------
+    dict of str to sympy.Float
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple import symbolic
+    >>> m = symbolic(uhc_infinite=True)
+    >>> from symqd.verify import physical_point, physical_currents
+    >>> v = physical_currents(m, physical_point(m, random.Random(1)), ("IN_L", "IN_R"), dps=30)
+    >>> abs(v["IN_L"] + v["IN_R"]) < 1e-25
+    True
+    """
     kv = {}
     for k, e in model.rates.items():
         kv[k] = sp.Float(sp.N(e.xreplace(params).rewrite(sp.exp), dps), dps)
