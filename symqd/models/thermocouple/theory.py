@@ -23,6 +23,12 @@ this is the paper's Eq. (13), sign included). It is an identity of the rate symb
 needed); it fails for finite ``U_HC`` (more cycles), at finite bias or for ``T_L != T_R`` (L and R edges no longer
 proportional).
 
+**Cycles from the generic basis.** :func:`symqd.graph.cycle_basis` of the transition multigraph (L and R
+transitions on an M edge are separate edges) gives five fundamental cycles: three L/R cycles (in through one lead,
+out through the other; zero affinity at ``V = 0``, ``T_L = T_R``) and the two with the chords above, which are
+(11a) and (11b); the outer cycle is their integer combination ``O = (11a) - (11b)``. :data:`CYCLES`, :data:`CHORDS`
+and :data:`M_EDGES` are read off that basis, and ``Phi_H``, ``Phi_C`` are its generic cycle fluxes.
+
 **Hill's cycle fluxes.** The theta graph has exactly three cycles: (11a), (11b) and the outer cycle ``O``
 ``000 -> 001 -> 101 -> 100 -> 110 -> 010 -> 000``. Hill's one-way cycle fluxes
 ``F_c = (Pi^+_c - Pi^-_c) Sigma_c / Z`` (products of the rates around the cycle in both senses, ``Sigma_c`` the sum
@@ -43,7 +49,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from symqd.graph import spanning_trees, tree_numerators
+from symqd.graph import cycle_basis, tree_numerators
 from symqd.master import state_label
 from symqd.verify import fermi_symbols, physical_currents, ring_eval
 
@@ -72,16 +78,17 @@ __all__ = [
     "asymmetry_parts",
 ]
 
-#: the three simple cycles of the 6-state (theta) graph, as closed state sequences
-CYCLES = {
-    "a": ((0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0)),  # Eq. (11a), exchanges U_MH with H
-    "b": ((0, 0, 0), (1, 0, 0), (1, 0, 1), (0, 0, 1), (0, 0, 0)),  # Eq. (11b), exchanges U_MC with C
-    "O": ((0, 0, 0), (0, 0, 1), (1, 0, 1), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0)),  # outer cycle
-}
-#: the M edges 0hc -> 1hc of the 6-state model, keyed by (h, c)
-M_EDGES = {(0, 0): ((0, 0, 0), (1, 0, 0)), (1, 0): ((0, 1, 0), (1, 1, 0)), (0, 1): ((0, 0, 1), (1, 0, 1))}
-#: the chords whose currents are the fundamental cycle fluxes Phi_H, Phi_C
-CHORDS = {"H": ((1, 0, 0), (1, 1, 0)), "C": ((1, 0, 0), (1, 0, 1))}
+# ``CYCLES`` (the three simple cycles (11a), (11b), O as closed state sequences), ``CHORDS`` (the chords whose
+# currents are Phi_H, Phi_C) and ``M_EDGES`` (the M edges 0hc -> 1hc keyed by (h, c)) are not written out by hand:
+# they are read off the generic Schnakenberg basis of the 6-state model (:func:`symqd.graph.cycle_basis`) on first
+# access (module ``__getattr__``, see :class:`ZeroBiasSixState`).
+_FROM_BASIS = {"CYCLES": "cycles", "CHORDS": "chords", "M_EDGES": "m_edges"}
+
+
+def __getattr__(name):
+    if name in _FROM_BASIS:
+        return getattr(zero_bias_six_state(), _FROM_BASIS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def gamma_symbol(lead: str, h: int, c: int) -> sp.Symbol:
@@ -209,27 +216,65 @@ def power_bound_eq19(J_in, J_trans, T_0, T_H, T_C) -> sp.Expr:
 
 def local_affinity(me, transition) -> sp.Expr:
     """:math:`\\ln(k_{s\\to t}/k_{t\\to s}) = -(\\Delta E - \\Delta N\\,\\mu_\\alpha)/T_\\alpha` for one transition
-    (local detailed balance of ``gamma f(x)`` vs ``gamma f(-x)``: ``f(x)/f(-x) = e^{-x}``)."""
-    res = me.system.reservoir(transition.reservoir)
-    return -transition.fermi_argument(res.temperature, res.mu)
+    (local detailed balance, the generic ``me.part(reservoir).affinity``)."""
+    return me.part(transition.reservoir).affinity(transition)
 
 
-def cycle_affinity(me, states, lead: str = "L") -> sp.Expr:
-    """Affinity :math:`A_c = \\ln(\\Pi^+_c/\\Pi^-_c)` of a closed state sequence, summing :func:`local_affinity` over
-    its steps; on M edges the transition of ``lead`` is used (at ``V = 0``, ``T_L = T_R`` both leads agree)."""
-    total = sp.S.Zero
+def _steps(me, states, lead: str = "L") -> list:
+    """The transitions along a closed state sequence; on M edges (parallel L and R transitions) the one of
+    ``lead``."""
+    out = []
     for s, t in zip(states[:-1], states[1:]):
         cands = [tr for tr in me.transitions if tr.source == s and tr.target == t]
         if not cands:
             raise ValueError(f"no transition {state_label(s)} -> {state_label(t)}")
-        pick = [tr for tr in cands if tr.reservoir == lead] or cands
-        total += local_affinity(me, pick[0])
-    return sp.expand(total)
+        out.append(([tr for tr in cands if tr.reservoir == lead] or cands)[0])
+    return out
+
+
+def cycle_affinity(me, states, lead: str = "L") -> sp.Expr:
+    """Affinity :math:`A_c = \\ln(\\Pi^+_c/\\Pi^-_c)` of a closed state sequence, the sum of
+    :func:`local_affinity` over its steps; on M edges the transition of ``lead`` is used (at ``V = 0``,
+    ``T_L = T_R`` both leads agree)."""
+    return sp.expand(sp.Add(*[local_affinity(me, tr) for tr in _steps(me, states, lead)]))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # the 6-state model at zero bias: merged M-edge rates, tree numerators, cycle fluxes
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _closed_sequence(steps) -> tuple:
+    """Closed state sequence ``(s0, s1, ..., s0)`` of a list of directed steps ``(s, t)`` forming one simple cycle,
+    started at its smallest state and leaving it along its first outgoing step in that order."""
+    nxt = dict(steps)
+    if len(nxt) != len(steps):
+        raise ValueError("steps do not form a simple cycle")
+    s0 = min(nxt)
+    seq = [s0]
+    while True:
+        seq.append(nxt[seq[-1]])
+        if seq[-1] == s0:
+            return tuple(seq)
+        if len(seq) > len(steps) + 1:
+            raise ValueError("steps do not form a simple cycle")
+
+
+def _edge_vector(seq) -> dict:
+    """``{(s, t): +-1}`` (``s < t``) of a closed state sequence: the cycle as an integer edge vector."""
+    out: dict = {}
+    for s, t in zip(seq[:-1], seq[1:]):
+        key, sign = ((s, t), 1) if s < t else ((t, s), -1)
+        out[key] = out.get(key, 0) + sign
+    return {k: v for k, v in out.items() if v}
+
+
+def _from_edge_vector(vec) -> tuple:
+    """The closed state sequence of a simple-cycle edge vector (inverse of :func:`_edge_vector`)."""
+    steps = [(s, t) if v == 1 else (t, s) for (s, t), v in vec.items()]
+    if any(abs(v) != 1 for v in vec.values()):
+        raise ValueError("edge vector is not a simple cycle")
+    return _closed_sequence(steps)
 
 
 @dataclass(frozen=True)
@@ -269,7 +314,15 @@ class ZeroBiasSixState:
     * ``w_fermi`` / ``w_physical`` — ``w`` -> Fermi-symbol / physical form (``f_R`` identified with ``f_L``,
       ``T_L = T_R = T_0``);
     * ``numerators`` — matrix-tree numerators ``N_s`` (15 spanning trees) in ``w``, ``normalization`` ``Z``;
-    * ``chord_current("H"|"C")`` — :math:`\\Phi_H`, :math:`\\Phi_C`; ``hill_cycles`` — (11a), (11b), O;
+    * ``basis`` — the generic Schnakenberg basis (:func:`symqd.graph.cycle_basis`) of the transition multigraph:
+      three L/R cycles (in through one lead, out through the other on the same M edge; affinity and merged
+      edge vector zero at ``V = 0``, ``T_L = T_R``) and the two fundamental cycles whose chords are the H and C
+      transitions ``100 -> 110``, ``100 -> 101`` (``fundamental``, keyed ``"H"``, ``"C"``): Eqs. (11a), (11b);
+    * ``cycles`` — (11a), (11b) and the outer cycle ``O`` = (11a) - (11b) (integer combination of the edge
+      vectors) as closed state sequences (:data:`CYCLES`); ``chords`` (:data:`CHORDS`), ``m_edges``
+      (:data:`M_EDGES`);
+    * ``chord_current("H"|"C")`` — :math:`\\Phi_H`, :math:`\\Phi_C` (the generic cycle flux of the fundamental
+      cycle); ``hill_cycles`` — (11a), (11b), O;
     * ``current(name)`` — the model's current ``name`` (``IN_R``, ``J_H``, ..., ``dS_dt``) in ``w``.
     """
 
@@ -312,6 +365,47 @@ class ZeroBiasSixState:
         m = self.model
         return {m.symbol("mu_R"): sp.S.Zero, m.symbol("T_L"): T_0, m.symbol("T_R"): T_0}
 
+    # -- cycles: the generic basis, read in the paper's terms ---------------------------------------------------
+    @cached_property
+    def basis(self) -> list:
+        """:func:`symqd.graph.cycle_basis` of the 6-state transition multigraph (5 :class:`~symqd.graph.MultiCycle`)."""
+        return cycle_basis(self.me)
+
+    @cached_property
+    def fundamental(self) -> dict:
+        """``{"H": (11a), "C": (11b)}``: the generic basis cycles whose chord is an H or C transition."""
+        out = {}
+        for c in self.basis:
+            res = c.steps[0].reservoir
+            if res in ("H", "C"):
+                if res in out:
+                    raise RuntimeError(f"two basis cycles with a {res} chord")
+                out[res] = c
+        if set(out) != {"H", "C"}:
+            raise RuntimeError(f"cycle basis has chords {sorted(out)}, expected H and C")
+        return out
+
+    @cached_property
+    def chords(self) -> dict:
+        """``{"H": (100, 110), "C": (100, 101)}``: the chords whose currents are :math:`\\Phi_H`, :math:`\\Phi_C`."""
+        return {k: (c.steps[0].source, c.steps[0].target) for k, c in self.fundamental.items()}
+
+    @cached_property
+    def cycles(self) -> dict:
+        """``{"a": (11a), "b": (11b), "O": outer}`` as closed state sequences from ``000``; ``O = a - b``."""
+        seq = {n: _closed_sequence([(t.source, t.target) for t in self.fundamental[k].steps])
+               for n, k in (("a", "H"), ("b", "C"))}
+        va, vb = _edge_vector(seq["a"]), _edge_vector(seq["b"])
+        outer = {e: va.get(e, 0) - vb.get(e, 0) for e in set(va) | set(vb)}
+        seq["O"] = _from_edge_vector({e: v for e, v in outer.items() if v})
+        return seq
+
+    @cached_property
+    def m_edges(self) -> dict:
+        """``{(h, c): (0hc, 1hc)}``: the M edges (the merged L/R transitions that fill dot M)."""
+        return {tr.source[1:]: (tr.source, tr.target) for tr in self.me.transitions
+                if tr.reservoir == "L" and tr.dN > 0}
+
     @cached_property
     def lead_split(self) -> dict:
         out = {}
@@ -330,31 +424,28 @@ class ZeroBiasSixState:
         expr = expr.xreplace({self.model.symbol("mu_R"): sp.S.Zero})
         return expr.replace(sp.Function("f_R"), sp.Function("f_L"))
 
+    def _merged(self, rates) -> dict:
+        out = {}
+        for (s, t), w in self.w.items():
+            out[w] = sp.Add(*[rates[tr.symbol] for tr in self.me.transitions if tr.source == s and tr.target == t])
+        return out
+
     @cached_property
     def w_fermi(self) -> dict:
         """``w`` -> total rate in Fermi-symbol form (``Gamma f_L(x)``, ``Gamma (1 - f_L(x))``, ``gamma_H f_H``...)."""
-        fr = self.model.fermi_rates
-        out = {}
-        for (s, t), w in self.w.items():
-            tot = sp.Add(*[fr[tr.symbol] for tr in self.me.transitions if tr.source == s and tr.target == t])
-            out[w] = sp.factor(self.to_zero_bias_fermi(tot))
-        return out
+        return {w: sp.factor(self.to_zero_bias_fermi(tot)) for w, tot in self._merged(self.model.fermi_rates).items()}
 
     @cached_property
     def w_physical(self) -> dict:
         """``w`` -> total physical rate ``Gamma fermi(x/T_0)`` etc. at ``mu_R = 0``, ``T_L = T_R = T_0``."""
-        pr = self.model.rates
-        out = {}
-        for (s, t), w in self.w.items():
-            tot = sp.Add(*[pr[tr.symbol] for tr in self.me.transitions if tr.source == s and tr.target == t])
-            out[w] = tot.xreplace(self.zero_bias)
-        return out
+        return {w: tot.xreplace(self.zero_bias) for w, tot in self._merged(self.model.rates).items()}
+
+    def _weight(self, i, j):
+        return self.w[(self.states[i], self.states[j])]
 
     @cached_property
     def numerators(self) -> tuple:
-        idx = {s: i for i, s in enumerate(self.states)}
-        inv = {i: s for s, i in idx.items()}
-        return tuple(tree_numerators(len(self.states), self.edges, lambda i, j: self.w[(inv[i], inv[j])]))
+        return tuple(tree_numerators(len(self.states), self.edges, self._weight))
 
     @cached_property
     def normalization(self) -> sp.Expr:
@@ -364,44 +455,42 @@ class ZeroBiasSixState:
         """Closed-form :math:`p_{mhc} = N_{mhc}/Z` in the merged rates."""
         return self.numerators[self.states.index(tuple(state))] / self.normalization
 
+    @cached_property
+    def probabilities(self) -> dict:
+        """``{state: N_s/Z}``."""
+        return {s: self.probability(s) for s in self.states}
+
     def edge_current(self, s, t) -> sp.Expr:
         """Net current :math:`w_{s\\to t}p_s - w_{t\\to s}p_t` on an edge."""
         return self.w[(s, t)] * self.probability(s) - self.w[(t, s)] * self.probability(t)
 
     def chord_current(self, which: str) -> sp.Expr:
-        """Fundamental cycle flux :math:`\\Phi_H` (chord ``100 -> 110``) or :math:`\\Phi_C` (chord ``100 -> 101``)."""
-        return self.edge_current(*CHORDS[which])
+        """Fundamental cycle flux :math:`\\Phi_H` (chord ``100 -> 110``) or :math:`\\Phi_C` (chord ``100 -> 101``):
+        the generic :meth:`~symqd.graph.MultiCycle.flux` of the basis cycle, in the merged rates."""
+        return self.fundamental[which].flux(self.probabilities).xreplace(self.lead_split)
 
     @cached_property
     def hill_cycles(self) -> dict:
-        return {name: self._hill(name, seq) for name, seq in CYCLES.items()}
+        return {name: self._hill(name, seq) for name, seq in self.cycles.items()}
 
     def _hill(self, name, seq) -> HillCycle:
         steps = list(zip(seq[:-1], seq[1:]))
         fwd = sp.Mul(*[self.w[st] for st in steps])
         bwd = sp.Mul(*[self.w[(t, s)] for s, t in steps])
+        # Sigma_c: trees of the graph with the cycle contracted to vertex 0, directed into it (matrix-tree
+        # numerator of vertex 0; parallel edges into the contracted vertex merge by adding their rates)
         on = set(seq)
         outside = [s for s in self.states if s not in on]
-        label = {s: (0 if s in on else 1 + outside.index(s)) for s in self.states}
-        cedges, orig = [], []
-        for i, j in self.edges:
-            s, t = self.states[i], self.states[j]
-            if label[s] == 0 and label[t] == 0:
-                continue
-            cedges.append((label[s], label[t]))
-            orig.append((s, t))
         if not outside:
-            feeding = sp.S.One
-        else:
-            terms = []
-            for tree in spanning_trees(1 + len(outside), cedges):
-                parent = _orient_into_root(1 + len(outside), [cedges[k] for k in tree], list(tree))
-                prod = sp.S.One
-                for v, k in parent.items():
-                    s, t = orig[k]
-                    prod *= self.w[(s, t)] if label[s] == v else self.w[(t, s)]
-                terms.append(prod)
-            feeding = sp.Add(*terms)
+            return HillCycle(name, seq, fwd, bwd, sp.S.One, self.normalization)
+        label = {s: (0 if s in on else 1 + outside.index(s)) for s in self.states}
+        rate: dict = {}
+        for (s, t), w in self.w.items():
+            a, b = label[s], label[t]
+            if a != b:
+                rate[(a, b)] = rate.get((a, b), sp.S.Zero) + w
+        cedges = sorted({(min(a, b), max(a, b)) for a, b in rate})
+        feeding = tree_numerators(1 + len(outside), cedges, lambda i, j: rate[(i, j)])[0]
         return HillCycle(name, seq, fwd, bwd, feeding, self.normalization)
 
     def current(self, name: str) -> sp.Expr:
@@ -410,23 +499,6 @@ class ZeroBiasSixState:
         expr = expr.xreplace(self.lead_split).xreplace(self.zero_bias)
         ps = dict(zip(self.me.probability_symbols(), (self.probability(s) for s in self.states)))
         return expr.xreplace(ps)
-
-
-def _orient_into_root(n: int, tree_edges: list, keys: list) -> dict:
-    """``{vertex: edge key}`` of the edge leading from each non-root vertex towards root 0."""
-    adj: dict = {v: [] for v in range(n)}
-    for (i, j), k in zip(tree_edges, keys):
-        adj[i].append((j, k))
-        adj[j].append((i, k))
-    out, stack, seen = {}, [0], {0}
-    while stack:
-        u = stack.pop()
-        for v, k in adj[u]:
-            if v not in seen:
-                seen.add(v)
-                out[v] = k
-                stack.append(v)
-    return out
 
 
 @cached
