@@ -148,9 +148,11 @@ def counting_weights(me, reservoir: str, kind: str = "N") -> dict:
 
 @dataclass(frozen=True)
 class CumulantProgram:
-    """A straight-line program for scaled cumulants (module docstring, Eq. (FCS)).
+    r"""A straight-line program for scaled cumulants (module docstring, Eq. (FCS)).
 
-    Attributes
+    Built by :func:`cumulant_program`.
+
+    Parameters
     ----------
     assignments : tuple of (Symbol, Expr)
         In evaluation order; each expression uses the inputs and earlier symbols only.
@@ -158,6 +160,14 @@ class CumulantProgram:
         ``c_1 ... c_order`` in the assigned symbols and inputs.
     inputs : tuple of Symbol
         Rate symbols (and probability symbols when the steady state is an input).
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> prog = cumulant_program(me, counting_weights(me, "R"), 2, steady="elimination")
+    >>> prog.inputs, len(prog.outputs)
+    ((k_L_0_1, k_L_1_0, k_R_0_1, k_R_1_0), 2)
     """
 
     assignments: tuple
@@ -165,30 +175,85 @@ class CumulantProgram:
     inputs: tuple
 
     def inline(self) -> list:
-        """The outputs as nested sympy expressions in the inputs (subexpressions shared, not expanded)."""
+        r"""The outputs as nested sympy expressions in the inputs (subexpressions shared, not expanded).
+
+        Returns
+        -------
+        list of sympy expression
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> prog = cumulant_program(me, counting_weights(me, "R"), 2, steady="elimination")
+        >>> c1, c2 = prog.inline()
+        >>> sp.factor(c1)
+        -(k_L_0_1*k_R_1_0 - k_L_1_0*k_R_0_1)/(k_L_0_1 + k_L_1_0 + k_R_0_1 + k_R_1_0)
+        """
         env: dict = {}
         for sym, expr in self.assignments:
             env[sym] = expr.xreplace(env)
         return [sp.sympify(o).xreplace(env) for o in self.outputs]
 
     def evaluate(self, values: Mapping) -> list:
-        """Exact (or float) evaluation at ``values`` ``{input symbol: number}``; returns ``[c_1, ...]``."""
+        r"""Exact (or float) evaluation at ``values`` ``{input symbol: number}``.
+
+        Parameters
+        ----------
+        values : mapping
+            ``{input symbol: number}`` (exact rationals give exact cumulants).
+
+        Returns
+        -------
+        list
+            ``[c_1, ..., c_order]``.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> prog = cumulant_program(me, counting_weights(me, "R"), 2, steady="elimination")
+        >>> prog.evaluate({k: sp.Integer(1) for k in me.rate_symbols})
+        [0, 1/2]
+        """
         env = dict(values)
         for sym, expr in self.assignments:
             env[sym] = expr.xreplace(env)
         return [sp.sympify(o).xreplace(env) for o in self.outputs]
 
     def function(self, name: str, *, fano: bool = False):
-        """The outputs as one sympy function call each, numerically implemented by this program.
+        r"""The outputs as one sympy function call each, numerically implemented by this program.
 
-        Returns ``[F_1(*args), ..., F_order(*args)]`` with ``args`` = :attr:`inputs` plus the parameters in the
-        counting weights. ``F_m`` is an undefined sympy function (named ``<name>_c<m>``) whose numeric implementation
+        ``F_m`` is an undefined sympy function (named ``<name>_c<m>``) whose numeric implementation
         (:func:`sympy.utilities.lambdify.implemented_function`) runs the straight-line program — generated once with
         ``lambdify`` for numpy (broadcasting arrays) and for mpmath (working precision; used when an argument is an
         mpmath number). This keeps the expression *shallow*: tree walks (``free_symbols``, ``xreplace``) over the
         inlined nested form grow exponentially with the number of states, while ``lambdify`` of the call is
         immediate. The last call's values are memoized, so ``c_1..c_order`` and a Fano factor cost one run.
-        With ``fano`` a last call gives ``c_2/c_1`` (``inf``/``nan`` where ``c_1 = 0``, never an exception).
+
+        Parameters
+        ----------
+        name : str
+            Prefix of the function names.
+        fano : bool, optional
+            Append a last call giving ``c_2/c_1`` (``inf``/``nan`` where ``c_1 = 0``, never an exception).
+
+        Returns
+        -------
+        list of sympy expression
+            ``[F_1(*args), ..., F_order(*args)]`` with ``args`` = :attr:`inputs` plus the parameters in the counting
+            weights.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> prog = cumulant_program(me, counting_weights(me, "R"), 2, steady="elimination")
+        >>> calls = prog.function("noise")
+        >>> calls[1]
+        noise_c2(k_L_0_1, k_L_1_0, k_R_0_1, k_R_1_0)
+        >>> float(sp.lambdify(prog.inputs, calls[1])(1.0, 1.0, 1.0, 1.0))
+        0.5
         """
         import mpmath
         from sympy.utilities.lambdify import implemented_function
@@ -229,7 +294,26 @@ class CumulantProgram:
         return calls
 
     def substitute(self, mapping: Mapping) -> "CumulantProgram":
-        """The program with its inputs replaced by ``mapping`` (e.g. physical rates); intermediates kept."""
+        r"""The program with its inputs replaced by ``mapping`` (e.g. physical rates); intermediates kept.
+
+        Parameters
+        ----------
+        mapping : mapping
+            ``{input symbol: expression}``.
+
+        Returns
+        -------
+        CumulantProgram
+            Its ``inputs`` are the free symbols left.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> prog = cumulant_program(me, counting_weights(me, "R"), 2, steady="elimination")
+        >>> prog.substitute(me.physical_rates()).inputs
+        (T_L, T_R, eps_D, gamma_L, gamma_R, mu_L, mu_R)
+        """
         assigns = tuple((s, e.xreplace(mapping)) for s, e in self.assignments)
         outs = tuple(sp.sympify(o).xreplace(mapping) for o in self.outputs)
         free = set().union(*(e.free_symbols for _, e in assigns), *(o.free_symbols for o in outs))
@@ -357,11 +441,31 @@ def cumulant_program(me, weights: Mapping, order: int = 2, *, steady: str = "sym
 
 
 def cumulant_expressions(me, reservoir: str, order: int = 2, kind: str = "N") -> list:
-    """The first ``order`` scaled cumulants in the rate symbols ``k_...`` and probability symbols ``p_<state>``.
+    r"""The first ``order`` scaled cumulants in the rate symbols ``k_...`` and probability symbols ``p_<state>``.
 
     Nested expressions (shared subexpressions; Eq. (FCS) of the module docstring), ready for
     ``CompiledModel(me, observables={...})``, which substitutes its steady state and physical rates. A bath with
     ``kind="N"`` gives zeros.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model (or an object exposing one as ``.me``).
+    reservoir : str
+        Lead or bath name.
+    order : int, optional
+        Number of cumulants (>= 1).
+    kind : {"N", "E"}, optional
+        Particles or energy, positive from the reservoir into the system.
+
+    Returns
+    -------
+    list of sympy expression
+
+    Raises
+    ------
+    ValueError
+        Unknown ``reservoir``, ``order < 1`` or ``kind`` not ``"N"``/``"E"``.
 
     Examples
     --------
@@ -442,7 +546,27 @@ def cumulants(me, reservoir: str, order: int = 2, kind: str = "N", *, form: str 
 
 
 def noise(me, reservoir: str, kind: str = "N", *, form: str = "physical") -> sp.Expr:
-    """Zero-frequency noise ``c_2`` (second scaled cumulant; the symmetrized noise ``S`` is ``2 c_2``).
+    r"""Zero-frequency noise ``c_2`` (second scaled cumulant; the symmetrized noise ``S`` is ``2 c_2``).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    reservoir : str
+        Lead or bath name.
+    kind : {"N", "E"}, optional
+        Particles (units ``gamma``) or energy (``gamma energy^2``).
+    form : {"physical", "rates"}, optional
+        In the model's parameters, or in rate symbols (see :func:`cumulants`).
+
+    Returns
+    -------
+    sympy expression
+
+    Raises
+    ------
+    ValueError
+        As :func:`cumulants`.
 
     Examples
     --------
@@ -455,7 +579,27 @@ def noise(me, reservoir: str, kind: str = "N", *, form: str = "physical") -> sp.
 
 
 def fano(me, reservoir: str, kind: str = "N", *, form: str = "physical") -> sp.Expr:
-    """Fano factor ``F = c_2/c_1`` (dimensionless for ``"N"``, an energy for ``"E"``); diverges where ``c_1 = 0``.
+    r"""Fano factor ``F = c_2/c_1`` (dimensionless for ``"N"``, an energy for ``"E"``); diverges where ``c_1 = 0``.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    reservoir : str
+        Lead or bath name.
+    kind : {"N", "E"}, optional
+        Particles or energy.
+    form : {"physical", "rates"}, optional
+        In the model's parameters, or in rate symbols (see :func:`cumulants`).
+
+    Returns
+    -------
+    sympy expression
+
+    Raises
+    ------
+    ValueError
+        As :func:`cumulants`.
 
     Examples
     --------
@@ -472,16 +616,40 @@ def fano(me, reservoir: str, kind: str = "N", *, form: str = "physical") -> sp.E
 
 def observables(me, reservoir: str | None, order: int = 2, kind: str = "N", *, weights: Mapping | None = None,
                 name: str | None = None, inline: bool = False) -> dict:
-    """Named cumulant expressions for ``CompiledModel(me, observables=...)``.
-
-    Returns ``{"C1_<name>": c_1, ..., "C<order>_<name>": c_order, "F_<name>": c_2/c_1}`` (``F`` only for
-    ``order >= 2``) in rate and probability symbols; ``<name>`` defaults to ``<kind>_<reservoir>`` (e.g.
-    ``C2_N_R``). With ``weights`` (``{rate symbol: d}``) any counted quantity is used instead (heat ``dE - mu dN``,
-    sums over reservoirs); then ``name`` is required (and ``reservoir`` is ignored).
+    r"""Named cumulant expressions for ``CompiledModel(me, observables=...)``.
 
     By default each cumulant is a shallow call of a function implemented by the compiled straight-line program
     (:meth:`CumulantProgram.function`), so any model size compiles at once; ``inline=True`` gives the nested sympy
     expressions instead (fine for a few states; their tree walks grow exponentially with the number of states).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model.
+    reservoir : str or None
+        Lead or bath name (ignored with ``weights``).
+    order : int, optional
+        Number of cumulants (>= 1).
+    kind : {"N", "E"}, optional
+        Particles or energy, positive from the reservoir into the system.
+    weights : mapping, optional
+        ``{rate symbol: d}``: count any quantity instead (heat ``dE - mu dN``, sums over reservoirs); then
+        ``name`` is required.
+    name : str, optional
+        Label of the observables (default ``<kind>_<reservoir>``, e.g. ``C2_N_R``).
+    inline : bool, optional
+        Nested expressions instead of function calls.
+
+    Returns
+    -------
+    dict
+        ``{"C1_<name>": c_1, ..., "C<order>_<name>": c_order, "F_<name>": c_2/c_1}`` (``F`` only for
+        ``order >= 2``) in rate and probability symbols.
+
+    Raises
+    ------
+    ValueError
+        Missing or non-identifier ``name``, and as :func:`counting_weights`.
 
     Examples
     --------
@@ -516,11 +684,23 @@ def observables(me, reservoir: str | None, order: int = 2, kind: str = "N", *, w
 
 
 def tur_ratio(c1, c2, entropy_production):
-    """Thermodynamic-uncertainty ratio ``Q = sigma c_2 / c_1^2`` (``sigma = dS/dt``, ``k_B = 1``).
+    r"""Thermodynamic-uncertainty ratio ``Q = sigma c_2 / c_1^2`` (``sigma = dS/dt``, ``k_B = 1``).
 
     The TUR (Barato & Seifert, PRL 114, 158101 (2015); Gingrich et al., PRL 116, 120601 (2016)) states
-    ``Q >= 2`` for every current of a Markov jump process in its steady state. Works on numbers, numpy arrays,
-    mpmath numbers and sympy expressions.
+    ``Q >= 2`` for every current of a Markov jump process in its steady state.
+
+    Parameters
+    ----------
+    c1 : number, array, mpmath number or sympy expression
+        Mean current (first scaled cumulant).
+    c2 : same as ``c1``
+        Noise (second scaled cumulant).
+    entropy_production : same as ``c1``
+        ``dS/dt = -sum_alpha J_alpha / T_alpha``.
+
+    Returns
+    -------
+    same type as the inputs
 
     Examples
     --------
