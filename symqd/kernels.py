@@ -54,7 +54,18 @@ _USER_FUNCTIONS = {"fermi": "symqd_fermi", "xbose": "symqd_xbose", "exit_rate_gu
 
 
 def compiler_available() -> str | None:
-    """Path of a C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``), or ``None``."""
+    r"""Path of a C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``), or ``None``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> cc = compiler_available()
+    >>> cc is None or isinstance(cc, str)
+    True
+    """
     for c in (os.environ.get("CC"), "cc", "gcc", "clang"):
         if c and shutil.which(c):
             return shutil.which(c)
@@ -66,7 +77,29 @@ def _c(expr, names) -> str:
 
 
 def kernel_source(cm) -> tuple[str, list]:
-    """C source of the kernel of ``cm`` and the list of its output names (``p_<i>``, observables, gross fluxes)."""
+    r"""C source of the kernel of ``cm`` and the list of its output names.
+
+    Parameters
+    ----------
+    cm : CompiledModel
+        The compiled model whose rates, elimination program and observables are printed with
+        :func:`sympy.ccode`.
+
+    Returns
+    -------
+    source : str
+        The C source (function ``symqd_kernel``).
+    outputs : list of str
+        ``p_<i>``, the observables, then ``gross:<current>`` fluxes.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+    >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    >>> src, outputs = kernel_source(cm)
+    >>> "void symqd_kernel(long n" in src, outputs[:3]
+    (True, ['p_0', 'p_1', 'IN_L'])
+    """
     me = cm.me
     names = {}
     for i, s in enumerate(cm.parameters):
@@ -140,7 +173,36 @@ FLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-shared", "-fP
 
 
 def compile_kernel(cm):
-    """Compile the kernel of ``cm``; returns ``(ctypes function, output names)`` or raises ``RuntimeError``."""
+    r"""Compile the kernel of ``cm`` (cached by source hash under ``$SYMQD_CACHE`` or ``~/.cache/symqd``).
+
+    Parameters
+    ----------
+    cm : CompiledModel
+        The compiled model.
+
+    Returns
+    -------
+    fn : ctypes function
+        ``symqd_kernel(n, in_0, ..., out_0, ...)``.
+    outputs : list of str
+        Names of the output arrays, as in :func:`kernel_source`.
+
+    Raises
+    ------
+    RuntimeError
+        If no C compiler is found or compilation fails.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+    >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    >>> if compiler_available():
+    ...     fn, outputs = compile_kernel(cm)
+    ... else:
+    ...     outputs = kernel_source(cm)[1]
+    >>> outputs[-1]
+    'gross:J_R'
+    """
     cc = compiler_available()
     if cc is None:
         raise RuntimeError("no C compiler found (set CC or install gcc)")
@@ -163,16 +225,31 @@ def compile_kernel(cm):
 
 
 class KernelModel:
-    """A :class:`~symqd.numeric.CompiledModel` evaluated by a compiled C kernel (numpy fallback with a notice).
+    r"""A :class:`~symqd.numeric.CompiledModel` evaluated by a compiled C kernel (numpy fallback with a notice).
+
+    ``evaluate(values, outputs=None)`` takes and returns what ``cm.evaluate`` does for the numpy backend and
+    the closed form; results agree with it to ~1e-15 relative to the gross fluxes (tested at 1e-13).
 
     Parameters
     ----------
     cm : CompiledModel
+        The compiled model.
     chunk_size : int
         Points per kernel call (bounded memory for any number of points).
 
-    ``evaluate(values, outputs=None)`` takes and returns what ``cm.evaluate`` does for the numpy backend and
-    the closed form; results agree with it to ~1e-15 relative to the gross fluxes (tested at 1e-13).
+    Warns
+    -----
+    RuntimeWarning
+        If no compiler is available or compilation fails (the numpy path is used then).
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+    >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    >>> km = KernelModel(cm)
+    >>> r = km.evaluate({"T_L": 1.0, "T_R": 1.0, "eps_D": 0.0, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5})
+    >>> round(float(r["IN_R"]), 6)
+    0.06123
     """
 
     def __init__(self, cm, chunk_size: int = 32768):
@@ -186,6 +263,37 @@ class KernelModel:
             self._fn, self.outputs, self.available = None, [], False
 
     def evaluate(self, values, *, outputs=None) -> dict:
+        r"""Occupations and observables at the given parameter values, by the C kernel.
+
+        Parameters
+        ----------
+        values : mapping
+            ``{parameter name: float | numpy array}`` (broadcast together), validated as in
+            :meth:`CompiledModel.validate <symqd.numeric.CompiledModel.validate>`.
+        outputs : iterable of str, optional
+            Only these keys (``"p"`` and/or observable names); default all.
+
+        Returns
+        -------
+        dict
+            As :meth:`CompiledModel.evaluate <symqd.numeric.CompiledModel.evaluate>`: ``"p"`` and the observables
+            (currents positive from the coupling into the system).
+
+        Raises
+        ------
+        ValueError
+            For an invalid parameter, an unknown output name, or zero couplings that split the state graph.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+        >>> km = KernelModel(cm)
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": [0.0, 1.0], "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> r = km.evaluate(v, outputs=["IN_R", "IN_L"])
+        >>> r["IN_R"].round(6).tolist(), bool(abs(r["IN_L"] + r["IN_R"]).max() < 1e-15)
+        ([0.06123, 0.0543], True)
+        """
         cm = self.cm
         if not self.available:
             return cm.evaluate(values, outputs=outputs)
