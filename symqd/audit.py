@@ -50,27 +50,110 @@ __all__ = ["AuditReport", "audit", "sample_points"]
 
 @dataclass
 class AuditReport:
-    """Result of :func:`audit`: ``rows`` of ``{"check", "status", "method", "detail"}``."""
+    r"""Result of :func:`audit`: ``rows`` of ``{"check", "status", "method", "detail"}``.
+
+    Parameters
+    ----------
+    name : str
+        Label of the audited model.
+    rows : list of dict, optional
+        The checks, in order (use :meth:`add`).
+    values : dict, optional
+        Numbers recorded by the checks (e.g. the smallest TUR ratio).
+
+    Examples
+    --------
+    >>> rep = AuditReport("single level")
+    >>> rep.add("first law", True, "symbolic", "sum_a J_a = P", proven=True)
+    >>> rep.add("TUR", True, "numeric", "min Q = 2.4")
+    >>> print(rep.table())
+    audit of single level
+    check      status  method    detail
+    -------------------------------------
+    first law  proven  symbolic  sum_a J_a = P
+    TUR        passed  numeric   min Q = 2.4
+    all checks passed
+    """
 
     name: str
     rows: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
 
     def add(self, check: str, ok: bool, method: str, detail: str = "", *, proven: bool = False) -> None:
+        r"""Append one check.
+
+        Parameters
+        ----------
+        check : str
+            What was checked.
+        ok : bool
+            Its outcome.
+        method : str
+            How: ``"symbolic"``, ``"exact"`` or ``"numeric"``.
+        detail : str, optional
+            Free text (numbers, tolerances).
+        proven : bool, optional
+            Status ``"proven"`` instead of ``"passed"`` when ``ok`` (an identity, not a sample).
+
+        Examples
+        --------
+        >>> rep = AuditReport("m")
+        >>> rep.add("second law", False, "numeric", "dS/dt = -1e-3")
+        >>> rep.rows[0]["status"], rep.passed
+        ('FAILED', False)
+        """
         status = ("proven" if proven else "passed") if ok else "FAILED"
         self.rows.append({"check": check, "status": status, "method": method, "detail": detail})
 
     @property
     def passed(self) -> bool:
-        """``True`` iff no row failed."""
+        r"""``True`` iff no row failed.
+
+        Examples
+        --------
+        >>> rep = AuditReport("single level")
+        >>> rep.add("first law", True, "symbolic", "sum_a J_a = P", proven=True)
+        >>> rep.add("TUR", True, "numeric", "min Q = 2.4")
+        >>> rep.passed
+        True
+        """
         return all(r["status"] != "FAILED" for r in self.rows)
 
     def as_dict(self) -> dict:
+        r"""The report as plain data (for ``report.json``).
+
+        Returns
+        -------
+        dict
+            ``{"model", "passed", "checks", "values"}``.
+
+        Examples
+        --------
+        >>> rep = AuditReport("single level")
+        >>> rep.add("first law", True, "symbolic", "sum_a J_a = P", proven=True)
+        >>> rep.add("TUR", True, "numeric", "min Q = 2.4")
+        >>> d = rep.as_dict()
+        >>> d["passed"], [c["status"] for c in d["checks"]]
+        (True, ['proven', 'passed'])
+        """
         return {"model": self.name, "passed": self.passed, "checks": [dict(r) for r in self.rows],
                 "values": dict(self.values)}
 
     def table(self) -> str:
-        """Fixed-width text table."""
+        r"""Fixed-width text table (also ``str(report)``).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> rep = AuditReport("single level")
+        >>> rep.add("first law", True, "symbolic", "sum_a J_a = P", proven=True)
+        >>> rep.add("TUR", True, "numeric", "min Q = 2.4")
+        >>> rep.table().splitlines()[-1]
+        'all checks passed'
+        """
         w = [max(len(r[k]) for r in self.rows + [{"check": "check", "status": "status", "method": "method",
                                                    "detail": "detail"}]) for k in ("check", "status", "method")]
         head = f"{'check':<{w[0]}}  {'status':<{w[1]}}  {'method':<{w[2]}}  detail"
@@ -84,7 +167,25 @@ class AuditReport:
         return self.table()
 
     def latex(self, title: str | None = None) -> str:
-        """A LaTeX ``\\subsection`` with the table (``longtable``-free ``tabular``, text columns escaped)."""
+        r"""A LaTeX ``\subsection`` with the table (``longtable``-free ``tabular``, text columns escaped).
+
+        Parameters
+        ----------
+        title : str, optional
+            Section title (default the report's name).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> rep = AuditReport("single level")
+        >>> rep.add("first law", True, "symbolic", "sum_a J_a = P", proven=True)
+        >>> rep.add("TUR", True, "numeric", "min Q = 2.4")
+        >>> rep.latex().splitlines()[0]
+        '\\subsection{Audit: single level}'
+        """
         from symqd.latex import escape
 
         out = [f"\\subsection{{Audit: {escape(title or self.name)}}}",
@@ -108,11 +209,36 @@ def _classify(me, cm):
 
 
 def sample_points(me, cm, n: int, rng: random.Random, *, equilibrium: bool = False) -> list:
-    """``n`` random physical parameter points ``{name: float}`` for ``cm.parameter_names``.
+    r"""``n`` random physical parameter points ``{name: float}`` for ``cm.parameter_names``.
 
     Temperatures in ``[0.5, 2]``, potentials in ``[-1, 1]``, couplings in ``[0.2, 2]``, other parameters (levels,
-    interactions) in ``[-2, 3]`` (interactions ``>= 0``), all in units of a reference energy; with
-    ``equilibrium`` every temperature equals one random ``T`` and every potential is 0.
+    interactions) in ``[-2, 3]`` (interactions ``>= 0``), all in units of a reference energy.
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The model (classifies the parameters).
+    cm : CompiledModel
+        Its compiled form (the parameter names).
+    n : int
+        Number of points.
+    rng : random.Random
+        Source of randomness.
+    equilibrium : bool, optional
+        Every temperature equals one random ``T`` and every potential is 0.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd import System, Reservoir, MasterEquation, CompiledModel
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> pts = sample_points(me, CompiledModel(me), 2, random.Random(0), equilibrium=True)
+    >>> len(pts), pts[0]["T_L"] == pts[0]["T_R"], pts[0]["mu_L"]
+    (2, True, 0.0)
     """
     temps, mus, coup = _classify(me, cm)
     out = []
