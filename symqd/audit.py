@@ -69,7 +69,7 @@ class AuditReport:
     >>> print(rep.table())
     audit of single level
     check      status  method    detail
-    -------------------------------------
+    -----------------------------------
     first law  proven  symbolic  sum_a J_a = P
     TUR        passed  numeric   min Q = 2.4
     all checks passed
