@@ -16,7 +16,7 @@ import sympy as sp
 
 from symqd.currents import currents, prove_conservation
 from symqd.graph import count_spanning_trees, elimination_program, prove_stationary, run_program, steady_state
-from symqd.latex import align, equation, tex
+from symqd.latex import Align, Equation, Prose, Section, render, tex
 from symqd.master import MasterEquation, state_label
 from symqd.models.thermocouple import build_system
 from symqd.system import Reservoir, System
@@ -41,12 +41,13 @@ def _single_dot(ctx):
     expected_I = gL * gR * (fR(eps - muR) - fL(eps)) / (gL + gR)
     ctx.check("single dot: I^N_R = gamma_L gamma_R (f_R - f_L)/(gamma_L + gamma_R)",
               sp.cancel(sp.together(IN) - expected_I) == 0)
-    body = "\\subsection{Single dot between two reservoirs}\n"
-    body += "Spanning-tree form in the transition rates $k^\\alpha_{s\\to s'}$:\n"
-    body += equation("p_{1}", p1)
-    body += "and, with $k^\\alpha_{0\\to1}=\\gamma_\\alpha f_\\alpha$ and $k^\\alpha_{1\\to0}=\\gamma_\\alpha(1-f_\\alpha)$:\n"
-    body += align([("p_{1}", expected), (r"I^{N}_{R}", expected_I)])
-    ctx.write_tex("single_dot", body)
+    ctx.write_tex("single_dot", render([
+        Section("Single dot between two reservoirs", level=2),
+        Prose(r"Spanning-tree form in the transition rates $k^\alpha_{s\to s'}$:"),
+        Equation("p_{1}", p1),
+        Prose(r"and, with $k^\alpha_{0\to1}=\gamma_\alpha f_\alpha$ and $k^\alpha_{1\to0}=\gamma_\alpha(1-f_\alpha)$:"),
+        Align([("p_{1}", expected), (r"I^{N}_{R}", expected_I)]),
+    ]))
 
 
 def _triple_dot(ctx):
@@ -84,29 +85,26 @@ def _triple_dot(ctx):
     ctx.check("first law: sum_alpha J_alpha = P_gen + sum_alpha I^E_alpha", cons["first_law"])
 
     # LaTeX: the structure, not the 2304-monomial expansions
-    body = "\\subsection{Generic triple dot with probe (8 states)}\n"
-    body += (
-        f"States $(m,h,c)\\in\\{{0,1\\}}^3$, {len(me.transitions)} transitions through reservoirs "
-        "$L,R,P$ (on dot $M$), $H$, $C$; couplings $\\gamma_L(h,c)$, $\\gamma_R(h,c)$ depend on the upper dots. "
-        f"The transition graph is the 3-cube with {ntrees} spanning trees, so every occupation is\n"
-        "\\begin{equation}\np_{s}=\\frac{N_s}{\\sum_r N_r},\\qquad "
-        "N_s=\\sum_{\\mathcal T}\\prod_{v\\neq s}w\\big(v\\to\\mathrm{parent}_{\\mathcal T,s}(v)\\big),\n"
-        "\\end{equation}\n"
-        "with edge weights (total rate $s\\to s'$, summed over reservoirs), e.g.\n"
-    )
     rows = []
     for (i, j) in edges[:4]:
         s, t = me.states[i], me.states[j]
         rows.append((f"w({state_label(s)}\\to {state_label(t)})", me.edge_weight(i, j).xreplace(me.fermi_rates())))
-    body += align(rows)
     first = ss.numerators[0].args[0]
-    body += f"One of the {ntrees} terms of $N_{{000}}$:\n" + equation("N_{000}", tex(first) + r" + \dots")
-    body += (
-        "Proven: $W\\,N=0$ (each component expands to the zero polynomial in the "
-        f"{len(me.rate_symbols)} rate symbols), hence $\\sum_\\alpha I^N_\\alpha=\\sum_\\alpha I^E_\\alpha=0$ "
-        "and $\\sum_\\alpha J_\\alpha=P_{\\mathrm{gen}}$.\n"
-    )
-    ctx.write_tex("triple_dot", body)
+    ctx.write_tex("triple_dot", render([
+        Section("Generic triple dot with probe (8 states)", level=2),
+        Prose(f"States $(m,h,c)\\in\\{{0,1\\}}^3$, {len(me.transitions)} transitions through reservoirs "
+              "$L,R,P$ (on dot $M$), $H$, $C$; couplings $\\gamma_L(h,c)$, $\\gamma_R(h,c)$ depend on the upper dots. "
+              f"The transition graph is the 3-cube with {ntrees} spanning trees, so every occupation is"),
+        Equation("p_{s}", r"\frac{N_s}{\sum_r N_r},\qquad "
+                 r"N_s=\sum_{\mathcal T}\prod_{v\neq s}w\big(v\to\mathrm{parent}_{\mathcal T,s}(v)\big),"),
+        Prose("with edge weights (total rate $s\\to s'$, summed over reservoirs), e.g."),
+        Align(rows),
+        Prose(f"One of the {ntrees} terms of $N_{{000}}$:"),
+        Equation("N_{000}", tex(first) + r" + \dots"),
+        Prose("Proven: $W\\,N=0$ (each component expands to the zero polynomial in the "
+              f"{len(me.rate_symbols)} rate symbols), hence $\\sum_\\alpha I^N_\\alpha=\\sum_\\alpha I^E_\\alpha=0$ "
+              "and $\\sum_\\alpha J_\\alpha=P_{\\mathrm{gen}}$."),
+    ]))
 
 
 def run(ctx):

@@ -1,4 +1,4 @@
-"""Paper 2, Secs. 5-6 and Appendix (app:scattering): single- and double-dot three-terminal engines.
+"""Paper 2 (Mazza et al., NJP 16, 085001 (2014)), Sec. 4 and Appendix C: single- and double-dot engines.
 
 Landauer-Buttiker Onsager coefficients, closed-form (polygamma) single-dot integrals, the single-dot theorems
 S_12 = S_21 = 0, S_11 = S_22, Z = ZT, the double-dot Fisher-Lee transmissions, and all figures of the paper's
@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from symqd import landauer, onsager
-from symqd.latex import align, tex
+from symqd.latex import Align, Equation, Prose, Section, render
 from symqd.models import three_terminal as tt
 
 TITLE = "Paper 2: Landauer-Buttiker single- and double-dot models"
@@ -93,42 +93,64 @@ def symbolic_part(ctx):
         ctx.check(f"double dot: Fisher-Lee T_{k[0]}{k[1]} equals the seed's expression", zero(taus[k] - seed))
 
     I0e, I1e, I2e = tt.lorentzian_integrals_symbolic()
-    D = sp.Symbol(r"|D|^2")
     absdet = tt._abs_det2()
+    return _symbolic_blocks(L, S, Z, Wref, (x1, x2), (I0e, I1e, I2e), taus, absdet)
+
+
+def _symbolic_blocks(L, S, Z, Wref, xs, integrals, taus, absdet):
+    """Document blocks of the symbolic part; every printed equation is one of the proven sympy objects."""
+    x1, x2 = xs
+    names = {x1: r"X^T_1", x2: r"X^T_2"}
+    # the polygamma argument w, named once: I_n in terms of psi'(w)
+    arg = next(iter(integrals[0].atoms(sp.polygamma))).args[1]
+    w = sp.Symbol("w")
+    psi = [sp.re(sp.polygamma(1, w)), sp.im(sp.polygamma(1, w))]
+    Iw = []
+    for x in integrals:
+        parts = sp.collect(sp.expand(x.xreplace({arg: w})), psi, evaluate=False)
+        Iw.append(sp.Add(*[sp.factor(c) * k for k, c in parts.items()]))
+        assert sp.expand(Iw[-1] - x.xreplace({arg: w})) == 0
+    D = sp.Symbol("D2", positive=True)
     Ls = lambda i, j: L[i - 1, j - 1]  # noqa: E731
-    body = [
-        r"\subsection{Landauer--B\"uttiker Onsager coefficients}",
-        r"With $\langle g\rangle_{ij}=\frac Th\int dE\,(-\partial_Ef)\,\mathcal T_{ij}(E)\,g(E)$ and "
-        r"$\epsilon=E-\mu$ (spinless, $h=2\pi\hbar$): $L_{11}=\langle1\rangle_{12}+\langle1\rangle_{13}$, "
-        r"$L_{12}=\langle\epsilon\rangle_{12}+\langle\epsilon\rangle_{13}$, "
-        r"$L_{22}=\langle\epsilon^2\rangle_{12}+\langle\epsilon^2\rangle_{13}$, "
-        r"$L_{33}=\langle1\rangle_{12}+\langle1\rangle_{23}$, $L_{34}=\langle\epsilon\rangle_{12}+\langle\epsilon\rangle_{23}$, "
-        r"$L_{44}=\langle\epsilon^2\rangle_{12}+\langle\epsilon^2\rangle_{23}$, $L_{13}=-\langle1\rangle_{12}$, "
-        r"$L_{14}=L_{23}=-\langle\epsilon\rangle_{12}$, $L_{24}=-\langle\epsilon^2\rangle_{12}$. "
-        r"These agree with central differences of the nonlinear currents (tests).",
-        r"\subsection{Single-level dot}",
-        r"$\mathcal T_{ij}=\gamma_i\gamma_j/[(E-E_d)^2+\Gamma^2/4]$, $\Gamma=\gamma_1+\gamma_2+\gamma_3$. "
-        r"With $I_n=\frac Th\int dE\,(-\partial_Ef)\,(E-\mu)^n/[(E-E_d)^2+\Gamma^2/4]$, the Matsubara expansion of "
-        r"$-\partial_Ef$ gives $\int dE\,(-\partial_E f)/(E-z)=\frac{i}{2\pi T}\psi'(w)$, "
-        r"$z=E_d-\mu+i\Gamma/2$, $w=\tfrac12-\frac{iz}{2\pi T}$, hence",
-        align([("I_0", tex(I0e)), ("I_1", tex(I1e)), ("I_2", tex(I2e))]),
-        r"(agreeing with quadrature to $10^{-12}$ and with 30-digit \texttt{mpmath} quadrature to $10^{-22}$). "
-        r"The Onsager matrix is $L=A\otimes\begin{pmatrix}I_0&I_1\\ I_1&I_2\end{pmatrix}$:",
-        align([(f"L_{{{i}{j}}}", tex(Ls(i, j))) for i, j in ((1, 1), (1, 2), (1, 3), (1, 4), (3, 3), (3, 4))]),
-        r"and for arbitrary $\gamma_i$, $E_d$ (proved by exact cancellation):",
-        align([("S_{11}=S_{22}", tex(S[0, 0])), ("S_{12}=S_{21}", "0"),
-               (r"\mathcal Z", tex(sp.cancel(Z))), (r"W_{\max}", tex(sp.factor(Wref)))]),
-        r"so $\eta^{(k)}(W_{\max})=\frac{\eta^{(k)}_C}2\frac{ZT}{ZT+2}$ for every heat-flow configuration. "
-        r"At maximum power, equal couplings, the heat currents $J^Q_1,J^Q_2,J^Q_3$ change sign on the lines "
-        r"$\Delta T_2/\Delta T_1=2,\ \tfrac12,\ -1$.",
-        r"\subsection{Double dot in series}",
-        r"$H=E_Ld_L^\dagger d_L+E_Rd_R^\dagger d_R-t(d_L^\dagger d_R+d_R^\dagger d_L)$; Fisher--Lee "
-        r"$\mathcal T_{ij}=\mathrm{Tr}[\Gamma_i\mathcal G\Gamma_j\mathcal G^\dagger]$ from the $2\times2$ Green's "
-        r"function gives, with $|D|^2=|\det\mathcal G^{-1}|^2=" + tex(absdet) + r"$,",
-        align([(f"\\mathcal T_{{{i}{j}}}", tex(sp.factor(taus[(i, j)] * absdet) / D)) for i, j in ((1, 2), (1, 3), (2, 3))]),
-        r"whose energy dependences do not factorise: non-local thermopowers are finite and $S_{11}\neq S_{22}$.",
+    return [
+        Section(r"Landauer--B\"uttiker Onsager coefficients", level=2),
+        Prose(r"With $\langle g\rangle_{ij}=\frac Th\int dE\,(-\partial_Ef)\,\mathcal T_{ij}(E)\,g(E)$ and "
+              r"$\epsilon=E-\mu$ (spinless, $h=2\pi\hbar$), the linearised Landauer--B\"uttiker currents (Sec.~4 and "
+              r"Appendix~C of the paper) give $L_{11}=\langle1\rangle_{12}+\langle1\rangle_{13}$, "
+              r"$L_{12}=\langle\epsilon\rangle_{12}+\langle\epsilon\rangle_{13}$, "
+              r"$L_{22}=\langle\epsilon^2\rangle_{12}+\langle\epsilon^2\rangle_{13}$, "
+              r"$L_{33}=\langle1\rangle_{12}+\langle1\rangle_{23}$, "
+              r"$L_{34}=\langle\epsilon\rangle_{12}+\langle\epsilon\rangle_{23}$, "
+              r"$L_{44}=\langle\epsilon^2\rangle_{12}+\langle\epsilon^2\rangle_{23}$, $L_{13}=-\langle1\rangle_{12}$, "
+              r"$L_{14}=L_{23}=-\langle\epsilon\rangle_{12}$, $L_{24}=-\langle\epsilon^2\rangle_{12}$. "
+              r"These agree with central differences of the nonlinear currents (tests)."),
+        Section("Single-level dot", level=2),
+        Prose(r"$\mathcal T_{ij}=\gamma_i\gamma_j/[(E-E_d)^2+\Gamma^2/4]$, $\Gamma=\gamma_1+\gamma_2+\gamma_3$. "
+              r"With $I_n=\frac Th\int dE\,(-\partial_Ef)\,(E-\mu)^n/[(E-E_d)^2+\Gamma^2/4]$, the Matsubara "
+              r"expansion of $-\partial_Ef$ gives $\int dE\,(-\partial_E f)/(E-z)=\frac{i}{2\pi T}\psi'(w)$ with "
+              r"$z=E_d-\mu+i\Gamma/2$, that is"),
+        Equation("w", arg),
+        Prose("and hence (printed from the proven closed forms)"),
+        Align([("I_0", Iw[0]), ("I_1", Iw[1]), ("I_2", Iw[2])]),
+        Prose(r"(agreeing with quadrature to $10^{-12}$ and with 30-digit \texttt{mpmath} quadrature to "
+              r"$10^{-22}$). The Onsager matrix is $L=A\otimes\begin{pmatrix}I_0&I_1\\ I_1&I_2\end{pmatrix}$:"),
+        Align([(f"L_{{{i}{j}}}", Ls(i, j)) for i, j in ((1, 1), (1, 2), (1, 3), (1, 4), (3, 3), (3, 4))], columns=2),
+        Prose(r"and for arbitrary $\gamma_i$, $E_d$ (proved by exact cancellation):"),
+        Align([("S_{11}=S_{22}", S[0, 0]), ("S_{12}=S_{21}", sp.S.Zero), (r"\mathcal Z", sp.cancel(Z)),
+               (r"W_{\max}", sp.factor(Wref))], symbol_names=names),
+        Prose(r"so $\eta^{(k)}(W_{\max})=\frac{\eta^{(k)}_C}2\frac{ZT}{ZT+2}$ for every heat-flow configuration. "
+              r"At maximum power, equal couplings, the heat currents $J^Q_1,J^Q_2,J^Q_3$ change sign on the lines "
+              r"$\Delta T_2/\Delta T_1=2,\ \tfrac12,\ -1$."),
+        Section("Double dot in series", level=2),
+        Prose(r"$H=E_Ld_L^\dagger d_L+E_Rd_R^\dagger d_R-t(d_L^\dagger d_R+d_R^\dagger d_L)$; Fisher--Lee "
+              r"$\mathcal T_{ij}=\mathrm{Tr}[\Gamma_i\mathcal G\Gamma_j\mathcal G^\dagger]$ from the $2\times2$ "
+              r"Green's function gives, with"),
+        Equation(r"|D|^2=|\det\mathcal G^{-1}|^2", absdet),
+        Prose("the transmissions"),
+        Align([(f"\\mathcal T_{{{i}{j}}}", sp.factor(taus[(i, j)] * absdet) / D) for i, j in ((1, 2), (1, 3), (2, 3))],
+              symbol_names={D: "|D|^2"}),
+        Prose(r"whose energy dependences do not factorise: non-local thermopowers are finite and $S_{11}\neq S_{22}$."),
     ]
-    return body
 
 
 def figures(ctx):
@@ -343,5 +365,5 @@ def _efficiency_power_panels(plt, r, res, eta_label, power_label):
 def run(ctx):
     body = symbolic_part(ctx)
     regression(ctx)
-    ctx.write_tex("landauer", "\n\n".join(body) + "\n")
+    ctx.write_tex("landauer", render(body))
     figures(ctx)
