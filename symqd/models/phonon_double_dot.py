@@ -40,8 +40,42 @@ __all__ = ["phonon_double_dot", "phonon_double_dot_system"]
 def phonon_double_dot_system(*, eps_1="eps_1", eps_2="eps_2", gamma_L="gamma_L", gamma_R="gamma_R",
                              g_ph="g_ph", T_ph="T_ph", mu_L="mu_L", mu_R="mu_R", T_L="T_L", T_R="T_R",
                              U_12=math.inf, spectral=None) -> System:
-    """The :class:`~symqd.system.System` of :func:`phonon_double_dot` (arguments are symbol names or numbers;
-    ``spectral`` an odd ``J(dE, g)`` for a non-ohmic bath)."""
+    r"""The :class:`~symqd.system.System` of :func:`phonon_double_dot`.
+
+    Parameters
+    ----------
+    eps_1, eps_2 : str or number, optional
+        Levels of dot 1 (on L) and dot 2 (on R).
+    gamma_L, gamma_R : str or number, optional
+        Tunnel rates.
+    g_ph : str or number, optional
+        Phonon coupling (ohmic rate ``g_ph dE n_B(dE/T_ph)``).
+    T_ph : str or number, optional
+        Phonon bath temperature.
+    mu_L, mu_R : str or number, optional
+        Electrochemical potentials of the leads.
+    T_L, T_R : str or number, optional
+        Temperatures of the leads (``k_B = 1``).
+    U_12 : str, number or ``math.inf``, optional
+        Inter-dot interaction (default infinite: at most one electron).
+    spectral : callable, optional
+        Odd ``J(dE, g)`` for a non-ohmic bath (see :class:`~symqd.baths.BosonicBath`).
+
+    Returns
+    -------
+    System
+
+    Raises
+    ------
+    ValueError
+        For an invalid ``spectral`` (not odd in ``dE``) or invalid symbol names.
+
+    Examples
+    --------
+    >>> s = phonon_double_dot_system(U_12="U")
+    >>> s.states(), [p.name for p in s.baths]
+    ([(0, 0), (0, 1), (1, 0), (1, 1)], ['ph'])
+    """
     dots = [Dot("d1", eps_1), Dot("d2", eps_2)]
     parts = [Reservoir("L", "d1", temperature=T_L, mu=mu_L, coupling=gamma_L),
              Reservoir("R", "d2", temperature=T_R, mu=mu_R, coupling=gamma_R),

@@ -34,8 +34,33 @@ __all__ = ["spinful_dot", "spinful_system"]
 
 def spinful_system(*, level="eps_d", U="U_d", gamma_L="gamma_L", gamma_R="gamma_R", mu_L="mu_L", mu_R="mu_R",
                    T_L="T_L", T_R="T_R") -> System:
-    """The :class:`~symqd.system.System` of :func:`spinful_dot` (every argument a symbol name or a number;
-    ``U=math.inf`` forbids double occupation)."""
+    r"""The :class:`~symqd.system.System` of :func:`spinful_dot`.
+
+    Parameters
+    ----------
+    level : str or number, optional
+        Shared level of both spins (default symbol ``eps_d``).
+    U : str, number or ``math.inf``, optional
+        On-site interaction (default ``U_d``; ``math.inf`` forbids double occupation).
+    gamma_L, gamma_R : str or number, optional
+        Spin-independent tunnel rates of leads L and R.
+    mu_L, mu_R : str or number, optional
+        Electrochemical potentials of the leads.
+    T_L, T_R : str or number, optional
+        Temperatures of the leads (``k_B = 1``).
+
+    Returns
+    -------
+    System
+        Dots ``d_up``, ``d_dn``; leads ``L``, ``R`` on both.
+
+    Examples
+    --------
+    >>> import math
+    >>> s = spinful_system(U=math.inf)
+    >>> s.dot_names, s.states()
+    (('d_up', 'd_dn'), [(0, 0), (0, 1), (1, 0)])
+    """
     dots, inter = spinful_level("d", level, U)
     spins = tuple(d.name for d in dots)
     leads = [Reservoir("L", spins, temperature=T_L, mu=mu_L, coupling=gamma_L),
