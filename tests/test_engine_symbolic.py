@@ -1,11 +1,16 @@
-"""The symbolic engine: model description, matrix-tree steady states, elimination, cycles, conservation laws."""
+"""The symbolic engine: model description, matrix-tree steady states, elimination, cycles, conservation laws.
+
+The proofs on the generic 8-state triple dot with probe (matrix-tree theorem, elimination form, conservation laws)
+are checks of the derivation ``engine_generic``, run by ``tests/test_derivations.py``; here: other models, other
+points and the negative controls.
+"""
 
 import random
 
 import pytest
 import sympy as sp
 
-from symqd.currents import currents, prove_conservation
+from symqd.currents import currents
 from symqd.graph import (
     count_spanning_trees,
     elimination_program,
@@ -91,13 +96,6 @@ def test_tree_steady_state_equals_sympy_linear_solve_on_four_state_model():
         assert sp.cancel(sol[p[i]] - ss.probability(s)) == 0
 
 
-def test_matrix_tree_theorem_proven_for_generic_triple_dot(triple_dot):
-    ss = steady_state(triple_dot, method="trees")
-    assert count_spanning_trees(triple_dot.n, sorted(triple_dot.edges)) == 384
-    assert all(len(N.args) == 384 for N in ss.numerators)
-    assert prove_stationary(triple_dot.rate_matrix(), ss.numerators, triple_dot.rate_symbols)
-
-
 def test_ring_proof_detects_a_wrong_numerator(triple_dot_6):
     ss = steady_state(triple_dot_6, method="trees")
     bad = list(ss.numerators)
@@ -112,9 +110,9 @@ def test_spanning_tree_enumeration_matches_kirchhoff_count():
     assert count_spanning_trees(16, hyper) == 42467328
 
 
-@pytest.mark.parametrize("fixture", ["triple_dot_6", "triple_dot"])
-def test_elimination_form_equals_tree_form_at_exact_rational_points(fixture, request):
-    me = request.getfixturevalue(fixture)
+def test_elimination_form_equals_tree_form_at_exact_rational_points_six_state(triple_dot_6):
+    """The 6-state model (the 8-state model with probe is check #5 of the derivation engine_generic)."""
+    me = triple_dot_6
     ss = steady_state(me, method="trees")
     program, pis = elimination_program(me.n, sorted(me.edges), me.edge_weight)
     rng = random.Random(7)
@@ -155,10 +153,6 @@ def test_schnakenberg_fundamental_cycles_decompose_every_edge_current(triple_dot
 
 
 # -- conservation ------------------------------------------------------------------------------------------------
-def test_conservation_laws_proven_for_generic_triple_dot_with_probe(triple_dot):
-    assert prove_conservation(triple_dot) == {"particle": True, "energy": True, "first_law": True}
-
-
 def test_conservation_proof_would_catch_a_wrong_current(triple_dot_6):
     c = currents(triple_dot_6)
     ps = sp.Matrix(triple_dot_6.probability_symbols())
