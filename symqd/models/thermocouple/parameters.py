@@ -84,7 +84,25 @@ _PRESETS = {
 
 
 def coupling_preset(name: str, lead: str) -> dict:
-    """The coupling table ``{(h, c): Fraction}`` of preset ``"eq16"`` (Eq. (16)) or ``"eq17"`` (Eq. (17)).
+    r"""The coupling table ``{(h, c): Fraction}`` of preset ``"eq16"`` (paper 1 Eq. (16)) or ``"eq17"`` (Eq. (17)).
+
+    Units of ``gamma``; ``(h, c)`` are the occupations of dots H and C (paper 1 Eq. (4a,b)).
+
+    Parameters
+    ----------
+    name : {"eq16", "eq17"}
+        The preset.
+    lead : {"L", "R"}
+        Which lead's table.
+
+    Returns
+    -------
+    dict of (int, int) to Fraction
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset ``name`` or a ``lead`` other than ``"L"``/``"R"``.
 
     Examples
     --------
@@ -92,6 +110,8 @@ def coupling_preset(name: str, lead: str) -> dict:
     Fraction(1, 1)
     >>> coupling_preset("eq17", "R")[(0, 0)]
     Fraction(2, 3)
+    >>> coupling_preset("eq16", "L")
+    {(0, 0): Fraction(1, 1), (0, 1): Fraction(0, 1), (1, 0): Fraction(0, 1), (1, 1): Fraction(0, 1)}
     """
     if name not in _PRESETS:
         raise ValueError(f"unknown coupling preset {name!r}; presets are {sorted(_PRESETS)}")
@@ -122,12 +142,49 @@ FIG4 = {**FIG2, "eps_M": 6.0, "eps_H": 6.0, "eps_C": 6.0, "U_MH": 1.0, "U_MC": 1
 
 
 def is_mp(value) -> bool:
-    """``True`` for an mpmath number."""
+    r"""``True`` for an mpmath number.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> is_mp(mpmath.mpf(1)), is_mp(1.0)
+    (True, False)
+    """
     return type(value).__module__.startswith("mpmath")
 
 
 def to_mpf(value):
-    """Exact conversion to ``mpmath.mpf`` at the working precision (rationals rounded once, floats exact)."""
+    r"""Exact conversion to ``mpmath.mpf`` at the working precision (rationals rounded once, floats exact).
+
+    Parameters
+    ----------
+    value : int, float, Fraction, sympy Rational or mpmath number
+
+    Returns
+    -------
+    mpmath.mpf
+
+    Raises
+    ------
+    TypeError
+        For booleans and other types (the caller turns it into a ``ValueError`` naming the parameter).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> import mpmath
+    >>> with mpmath.workdps(25):
+    ...     print(to_mpf(Fraction(2, 3)), to_mpf(0.5))
+    0.6666666666666666666666667 0.5
+    """
     if is_mp(value):
         return value
     if isinstance(value, (bool, np.bool_)):
@@ -149,7 +206,22 @@ def to_mpf(value):
 
 
 def user_name(name: str) -> str:
-    """The user's spelling of a symbol name: ``gamma_L_10`` -> ``gamma_L[(1, 0)]``."""
+    r"""The user's spelling of a symbol name: ``gamma_L_10`` -> ``gamma_L[(1, 0)]`` (for error messages).
+
+    Parameters
+    ----------
+    name : str
+        A flat symbol name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> user_name("gamma_L_10"), user_name("T_C")
+    ('gamma_L[(1, 0)]', 'T_C')
+    """
     if len(name) == 10 and name[:8] in ("gamma_L_", "gamma_R_") and name[8:].isdigit():
         return f"{name[:7]}[({name[8]}, {name[9]})]"
     return name
@@ -274,9 +346,11 @@ def _table(name: str, value, mp: bool) -> dict:
 
 @dataclass(frozen=True)
 class Parameters:
-    """A validated parameter point (or broadcast array of points) of the thermocouple.
+    r"""A validated parameter point (or broadcast array of points) of the thermocouple (built by :func:`validate`).
 
-    Attributes
+    Energies and temperatures in the paper's energy unit (``k_B = 1``), couplings in units of ``gamma``.
+
+    Parameters
     ----------
     values : dict
         Flat ``{symbol name: value}`` in the names of :func:`~.model.build_system` (``gamma_L_10`` for
@@ -298,6 +372,8 @@ class Parameters:
     >>> P = validate({**FIG2, "T_C": 4.0})
     >>> P.values["gamma_R_10"], P.uhc_infinite, P.probe
     (1.0, False, False)
+    >>> P["T_C"]
+    4.0
     """
 
     values: dict
@@ -311,8 +387,36 @@ class Parameters:
         return self.values[name]
 
     def with_values(self, **changes) -> "Parameters":
-        """A copy with some *scalar-named* parameters (``mu_R``, ``T_P``, ``mu_P``, ``T_C``, ...) changed; only the
-        changed values are validated. ``gamma_L``/``gamma_R``/``U_HC``/``gamma_P`` changes re-validate fully."""
+        r"""A copy with some *scalar-named* parameters (``mu_R``, ``T_P``, ``mu_P``, ``T_C``, ...) changed.
+
+        Only the changed values are validated; ``gamma_L``/``gamma_R``/``U_HC``/``gamma_P`` changes (or unknown
+        names) re-validate fully.
+
+        Parameters
+        ----------
+        **changes
+            New values by parameter name.
+
+        Returns
+        -------
+        Parameters
+
+        Raises
+        ------
+        ValueError
+            Naming a changed parameter that breaks its rule (e.g. a temperature ``<= 0``).
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> P = validate(FIG2).with_values(mu_R=0.4, T_C=[4.0, 6.0])
+        >>> P["mu_R"], P.shape
+        (0.4, (2,))
+        >>> validate(FIG2).with_values(T_C=-1.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter 'T_C' is a temperature and must be > 0 and not subnormal (>= 2.23e-308 in double precision), got ...
+        """
         if any(k in ("gamma_L", "gamma_R", "U_HC", "gamma_P") or k not in PARAMETER_NAMES for k in changes):
             return validate({**self.source, **changes})
         vals = dict(self.values)
@@ -328,16 +432,59 @@ class Parameters:
         return Parameters(vals, self.uhc_infinite, self.probe, self.mp, shape, {**self.source, **changes})
 
     def model_values(self, names) -> dict:
-        """``{name: value}`` for the compiled model's parameter names."""
+        r"""``{name: value}`` for the compiled model's parameter names.
+
+        Parameters
+        ----------
+        names : iterable of str
+            Parameter names of a compiled model.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> validate(FIG2).model_values(["T_H", "gamma_L_00"])
+        {'T_H': 16.0, 'gamma_L_00': 1.0}
+        """
         return {n: self.values[n] for n in names}
 
     def array(self, name) -> np.ndarray:
-        """``values[name]`` broadcast to :attr:`shape` (numpy mode)."""
+        r"""``values[name]`` broadcast to :attr:`shape` (numpy mode).
+
+        Parameters
+        ----------
+        name : str
+            A flat parameter name.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> validate({**FIG2, "T_C": [4.0, 6.0]}).array("T_H").tolist()
+        [16.0, 16.0]
+        """
         return np.broadcast_to(np.asarray(self.values[name], dtype=float), self.shape)
 
     def flat(self) -> "Parameters":
-        """Array values broadcast to :attr:`shape` and raveled to shape ``(n,)`` (a scalar set: every value becomes a
-        length-1 array); numpy mode."""
+        r"""Array values broadcast to :attr:`shape` and raveled to shape ``(n,)`` (a scalar set: every value becomes a
+        length-1 array); numpy mode.
+
+        Returns
+        -------
+        Parameters
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> validate({**FIG2, "T_C": [[4.0], [6.0]], "mu_R": [0.0, 0.1]}).flat().shape
+        (4,)
+        """
         if not self.shape:
             vals = {k: np.full(1, v, dtype=float) for k, v in self.values.items()}
             return Parameters(vals, self.uhc_infinite, self.probe, False, (1,), self.source)
@@ -346,25 +493,80 @@ class Parameters:
         return Parameters(vals, self.uhc_infinite, self.probe, False, (int(np.prod(self.shape)),), self.source)
 
     def take(self, idx) -> "Parameters":
-        """The points ``idx`` of a :meth:`flat` set."""
+        r"""The points ``idx`` of a :meth:`flat` set.
+
+        Parameters
+        ----------
+        idx : array_like of int
+            Indices into the flat set.
+
+        Returns
+        -------
+        Parameters
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> P = validate({**FIG2, "T_C": [4.0, 5.0, 6.0]}).flat()
+        >>> P.take([0, 2])["T_C"].tolist()
+        [4.0, 6.0]
+        """
         idx = np.asarray(idx, dtype=np.intp)
         vals = {k: (v[idx] if np.ndim(v) else v) for k, v in self.values.items()}
         return Parameters(vals, self.uhc_infinite, self.probe, self.mp, idx.shape, self.source)
 
     def point(self, idx) -> "Parameters":
-        """The scalar point ``idx`` of an array parameter set (numpy mode)."""
+        r"""The scalar point ``idx`` of an array parameter set (numpy mode).
+
+        Parameters
+        ----------
+        idx : int or tuple of int
+            Index into :attr:`shape`.
+
+        Returns
+        -------
+        Parameters
+            With ``shape == ()``.
+
+        Examples
+        --------
+        >>> from symqd.models.thermocouple import FIG2, validate
+        >>> P = validate({**FIG2, "T_C": [4.0, 5.0, 6.0]})
+        >>> P.point(1)["T_C"], P.point(1).shape
+        (5.0, ())
+        """
         vals = {k: float(np.broadcast_to(v, self.shape)[idx]) if np.ndim(v) else v for k, v in self.values.items()}
         return Parameters(vals, self.uhc_infinite, self.probe, False, (), self.source)
 
 
 def validate(params=None, *, mp: bool | None = None) -> Parameters:
-    """Validate a parameter mapping once (module docstring) and return :class:`Parameters`.
+    r"""Validate a parameter mapping once (module docstring) and return :class:`Parameters`.
 
-    ``params`` may already be a :class:`Parameters` (returned unchanged unless ``mp`` asks for the other backend).
-    ``mp=True`` forces the mpmath backend (exact conversion of floats and presets), ``None`` detects it.
+    Missing parameters take the Fig. 2 values (:data:`FIG2`); ``T_L`` and ``T_R`` default to ``T_0``.
+
+    Parameters
+    ----------
+    params : mapping or Parameters, optional
+        ``{name: value}`` with names in :data:`PARAMETER_NAMES`; a :class:`Parameters` is returned unchanged
+        unless ``mp`` asks for the other backend.
+    mp : bool, optional
+        ``True`` forces the mpmath backend (exact conversion of floats and presets), ``None`` detects it.
+
+    Returns
+    -------
+    Parameters
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the rule it broke (unknown name, string value, NaN/inf, temperature ``<= 0``,
+        negative coupling, bad coupling table, shapes that do not broadcast, ``U_HC`` mixing ``inf`` and finite).
 
     Examples
     --------
+    >>> import math
+    >>> validate({"U_HC": math.inf}).uhc_infinite
+    True
     >>> validate({"T_C": "4"})
     Traceback (most recent call last):
     ...
@@ -423,12 +625,48 @@ def validate(params=None, *, mp: bool | None = None) -> Parameters:
 
 
 def resolve_parameters(params=None) -> dict:
-    """The flat validated values ``{symbol name: value}`` (see :class:`Parameters`), e.g. ``gamma_L_10``."""
+    r"""The flat validated values ``{symbol name: value}`` (see :class:`Parameters`), e.g. ``gamma_L_10``.
+
+    Parameters
+    ----------
+    params : mapping or Parameters, optional
+        As for :func:`validate`.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ValueError
+        As :func:`validate`.
+
+    Examples
+    --------
+    >>> v = resolve_parameters({"gamma_L": "eq17"})
+    >>> round(v["gamma_L_00"], 6), round(v["gamma_L_11"], 6), v["T_L"]
+    (1.0, 0.666667, 8.0)
+    """
     return dict(validate(params).values)
 
 
 def is_infinite(value) -> bool:
-    """``True`` iff ``value`` is ``+inf`` (scalar or all entries)."""
+    r"""``True`` iff ``value`` is ``+inf`` (scalar or all entries).
+
+    Parameters
+    ----------
+    value : float, array_like or mpmath number
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import math
+    >>> is_infinite(math.inf), is_infinite([math.inf, 1.0]), is_infinite("x")
+    (True, False, False)
+    """
     if is_mp(value):
         return bool(mpmath.isinf(value) and value > 0)
     try:
