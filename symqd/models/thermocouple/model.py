@@ -36,7 +36,27 @@ CACHES: list = []
 
 
 def cached(fn):
-    """``functools.lru_cache(maxsize=None)`` registered in :data:`CACHES` (visible and clearable)."""
+    r"""``functools.lru_cache(maxsize=None)`` registered in :data:`CACHES` (visible and clearable).
+
+    Parameters
+    ----------
+    fn : callable
+        A function of hashable arguments.
+
+    Returns
+    -------
+    callable
+        The memoized function (with ``cache_info`` / ``cache_clear``).
+
+    Examples
+    --------
+    >>> @cached
+    ... def square(x):
+    ...     return x * x
+    >>> square(3), square.cache_info().hits, square in CACHES
+    (9, 0, True)
+    >>> CACHES.remove(square)
+    """
     c = lru_cache(maxsize=None)(fn)
     CACHES.append(c)
     return c
@@ -57,17 +77,30 @@ def clear_caches() -> None:
 
 
 def build_system(*, uhc_infinite: bool = False, probe: bool = False) -> System:
-    """The triple-dot :class:`~symqd.system.System` of Eqs. (1)-(4) (and (20) with ``probe``).
+    r"""The triple-dot :class:`~symqd.system.System` of paper 1 Eqs. (1)-(4) (and (20) with ``probe``).
 
     Symbols: ``eps_M, eps_H, eps_C, U_MH, U_MC, U_HC`` (absent if ``uhc_infinite``), ``T_L, T_R, T_H, T_C``,
-    ``mu_R`` (``mu_L = mu_H = mu_C = 0``), ``gamma_L_hc, gamma_R_hc`` for the four ``(h, c)``, ``gamma_H``,
-    ``gamma_C`` and, with a probe, ``gamma_P, T_P, mu_P``.
+    ``mu_R`` (``mu_L = mu_H = mu_C = 0``), ``gamma_L_hc, gamma_R_hc`` for the four ``(h, c)`` (Eq. (4a,b)),
+    ``gamma_H``, ``gamma_C`` and, with a probe, ``gamma_P, T_P, mu_P``.
+
+    Parameters
+    ----------
+    uhc_infinite : bool, optional
+        ``U_HC = oo``: the 6-state model (Sec. 4), states with ``h = c = 1`` excluded.
+    probe : bool, optional
+        Attach the probe lead P to dot M (Eq. (20)).
+
+    Returns
+    -------
+    System
 
     Examples
     --------
     >>> from symqd.master import MasterEquation
     >>> MasterEquation(build_system(uhc_infinite=True)).n
     6
+    >>> [r.name for r in build_system(probe=True).leads]
+    ['L', 'R', 'H', 'C', 'P']
     """
     U_HC = sp.oo if uhc_infinite else None
     res = [
@@ -83,7 +116,7 @@ def build_system(*, uhc_infinite: bool = False, probe: bool = False) -> System:
 
 @dataclass(frozen=True)
 class SymbolicThermocouple:
-    """The symbolic model: master equation, closed-form steady state and currents.
+    r"""The symbolic model: master equation, closed-form steady state and currents (paper 1 Eqs. (1)-(9)).
 
     Attributes (all sympy):
 
@@ -93,7 +126,14 @@ class SymbolicThermocouple:
     * ``rates`` / ``fermi_rates`` — substitutions rate symbol -> ``gamma fermi(...)`` / ``gamma f_res(eps - mu)``.
 
     Methods give closed forms in the chosen representation: ``probability(state, form)``, ``current(name, form)``
-    with ``form`` in ``{"rates", "fermi", "physical"}``.
+    with ``form`` in ``{"rates", "fermi", "physical"}``. Use :func:`symbolic` (cached) rather than the constructor.
+
+    Parameters
+    ----------
+    uhc_infinite : bool
+        The 6-state model (``U_HC = oo``).
+    probe : bool
+        With the probe lead P on dot M.
 
     Examples
     --------
@@ -107,30 +147,104 @@ class SymbolicThermocouple:
 
     @cached_property
     def system(self) -> System:
+        r"""The :class:`~symqd.system.System` (:func:`build_system`).
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.system.dot_names
+        ('M', 'H', 'C')
+        """
         return build_system(uhc_infinite=self.uhc_infinite, probe=self.probe)
 
     @cached_property
     def me(self) -> MasterEquation:
+        r"""The :class:`~symqd.master.MasterEquation`; states are ``(m, h, c)`` tuples.
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.me.states[:3]
+        ((0, 0, 0), (0, 0, 1), (0, 1, 0))
+        """
         return MasterEquation(self.system)
 
     @cached_property
     def steady(self):
+        r"""The closed-form steady state (spanning-tree sums, :func:`symqd.graph.steady_state`) in rate symbols.
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.steady.method, len(m.steady.numerators)
+        ('trees', 6)
+        """
         return steady_state(self.me, method="trees")
 
     @cached_property
     def currents(self):
+        r"""The :class:`~symqd.currents.Currents` in rate symbols and ``p_<mhc>`` symbols (positive into the system).
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.currents.IN["H"]
+        k_H_000_010*p_000 - k_H_010_000*p_010 + k_H_100_110*p_100 - k_H_110_100*p_110
+        """
         return currents(self.me)
 
     @cached_property
     def rates(self) -> dict:
+        r"""Rate symbol -> physical rate ``gamma fermi((dE - dN mu)/T)`` (paper 1 Eq. (4)).
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> len(m.rates)
+        20
+        """
         return self.me.physical_rates()
 
     @cached_property
     def fermi_rates(self) -> dict:
+        r"""Rate symbol -> ``gamma f_res(eps - mu)`` (in) or ``gamma (1 - f_res(eps - mu))`` (out).
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.fermi_rates[m.me.rate_symbols[0]]
+        gamma_L_00*f_L(eps_M)
+        """
         return self.me.fermi_rates()
 
     def symbol(self, name: str) -> sp.Symbol:
-        """The model's sympy symbol called ``name`` (e.g. ``"U_MH"``, ``"gamma_L_10"``, ``"T_H"``)."""
+        r"""The model's sympy symbol called ``name`` (e.g. ``"U_MH"``, ``"gamma_L_10"``, ``"T_H"``).
+
+        Parameters
+        ----------
+        name : str
+            A symbol name.
+
+        Returns
+        -------
+        sympy.Symbol
+            With the model's assumptions (e.g. positive temperatures).
+
+        Raises
+        ------
+        ValueError
+            If the model has no such symbol.
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.symbol("T_H").is_positive
+        True
+        >>> m.symbol("U_HC")
+        Traceback (most recent call last):
+        ...
+        ValueError: the model has no symbol 'U_HC'
+        """
         for s in self._all_symbols:
             if s.name == name:
                 return s
@@ -147,7 +261,14 @@ class SymbolicThermocouple:
 
     @property
     def all_symbols(self) -> set:
-        """Every parameter symbol of the model (levels, interactions, temperatures, chemical potentials, couplings)."""
+        r"""Every parameter symbol of the model (levels, interactions, temperatures, chemical potentials, couplings).
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> len(m.all_symbols)
+        18
+        """
         return set(self._all_symbols)
 
     def _form(self, expr, form: str):
@@ -160,12 +281,66 @@ class SymbolicThermocouple:
         raise ValueError(f"form must be 'rates', 'fermi' or 'physical', got {form!r}")
 
     def probability(self, state, form: str = "rates") -> sp.Expr:
-        """Closed-form ``p_{mhc}`` (ratio of spanning-tree sums, Kirchhoff / King-Altman)."""
+        r"""Closed-form ``p_{mhc}`` (ratio of spanning-tree sums, Kirchhoff / King-Altman).
+
+        Parameters
+        ----------
+        state : tuple of int
+            ``(m, h, c)``.
+        form : {"rates", "fermi", "physical"}, optional
+            Representation of the rates.
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``form`` or state.
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> import sympy as sp
+        >>> p = m.probability((0, 0, 0))
+        >>> p.is_Mul and p.has(m.me.rate_symbols[0])
+        True
+        """
         return self._form(self.steady.probability(tuple(state)), form)
 
     def current(self, name: str, form: str = "rates", *, closed: bool = True) -> sp.Expr:
-        """``name`` in ``IN_<res>``, ``IE_<res>``, ``J_<res>``, ``P``, ``dS_dt`` (Eqs. (5)-(9)); with ``closed`` the
-        steady state is substituted for the ``p`` symbols (a ratio: numerator over the tree normalization)."""
+        r"""A current of paper 1 Eqs. (5)-(9) in closed form.
+
+        Parameters
+        ----------
+        name : str
+            ``IN_<res>``, ``IE_<res>``, ``J_<res>``, ``P`` or ``dS_dt`` (``res`` in L, R, H, C[, P]); currents are
+            positive from the reservoir into the system, ``J = I^E - mu I^N``.
+        form : {"rates", "fermi", "physical"}, optional
+            Representation of the rates.
+        closed : bool, optional
+            Substitute the steady state for the ``p`` symbols (a ratio: numerator over the tree normalization).
+
+        Returns
+        -------
+        sympy expression
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``name`` or ``form``.
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.current("IN_H", closed=False)
+        k_H_000_010*p_000 - k_H_010_000*p_010 + k_H_100_110*p_100 - k_H_110_100*p_110
+        >>> m.current("IN_X")
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown current 'IN_X'; available: [...]
+        """
         d = self.currents.as_dict()
         if name not in d:
             raise ValueError(f"unknown current {name!r}; available: {sorted(d)}")
@@ -175,13 +350,41 @@ class SymbolicThermocouple:
         return self._form(expr, form)
 
     def addition_energy(self, h: int, c: int) -> sp.Expr:
-        """``E_{1hc} - E_{0hc}`` (Eq. (1)): the energy an electron brings onto dot M with the upper dots in (h, c)."""
+        r"""``E_{1hc} - E_{0hc}`` (paper 1 Eq. (1)): the energy an electron brings onto dot M with the upper dots in
+        ``(h, c)``.
+
+        Parameters
+        ----------
+        h, c : int
+            Occupations of dots H and C.
+
+        Returns
+        -------
+        sympy expression
+
+        Examples
+        --------
+        >>> m = symbolic(uhc_infinite=True)
+        >>> m.addition_energy(0, 1)
+        U_MC + eps_M
+        """
         return addition_energy(h, c, uhc_infinite=self.uhc_infinite)
 
 
 @cached
 def symbolic(uhc_infinite: bool = False, probe: bool = False) -> SymbolicThermocouple:
-    """The symbolic thermocouple (8 states, or 6 with ``uhc_infinite``; optional probe P on dot M).
+    r"""The symbolic thermocouple (8 states, or 6 with ``uhc_infinite``; optional probe P on dot M); cached.
+
+    Parameters
+    ----------
+    uhc_infinite : bool, optional
+        ``U_HC = oo`` (paper 1 Sec. 4).
+    probe : bool, optional
+        Attach the probe lead P (Eq. (20)).
+
+    Returns
+    -------
+    SymbolicThermocouple
 
     Examples
     --------
@@ -193,14 +396,48 @@ def symbolic(uhc_infinite: bool = False, probe: bool = False) -> SymbolicThermoc
 
 @cached
 def compiled(uhc_infinite: bool = False, probe: bool = False):
-    """The :class:`~symqd.numeric.CompiledModel` of :func:`symbolic` (cached per ``(uhc_infinite, probe)``)."""
+    r"""The :class:`~symqd.numeric.CompiledModel` of :func:`symbolic` (cached per ``(uhc_infinite, probe)``).
+
+    Parameters
+    ----------
+    uhc_infinite : bool, optional
+        ``U_HC = oo`` (paper 1 Sec. 4).
+    probe : bool, optional
+        Attach the probe lead P (Eq. (20)).
+
+    Returns
+    -------
+    CompiledModel
+
+    Examples
+    --------
+    >>> cm = compiled(uhc_infinite=True)
+    >>> cm.parameter_names[:4], len(cm.parameter_names)
+    (('T_C', 'T_H', 'T_L', 'T_R'), 18)
+    """
     from symqd.numeric import CompiledModel
 
     return CompiledModel(symbolic(bool(uhc_infinite), bool(probe)).me)
 
 
 def addition_energy(h: int, c: int, *, uhc_infinite: bool = False) -> sp.Expr:
-    """``E_{1hc} - E_{0hc} = eps_M + U_MH h + U_MC c`` from :meth:`System.energy` (Eq. (1); one source).
+    r"""``E_{1hc} - E_{0hc} = eps_M + U_MH h + U_MC c`` from :meth:`System.energy` (paper 1 Eq. (1); one source).
+
+    Parameters
+    ----------
+    h, c : int
+        Occupations of dots H and C.
+    uhc_infinite : bool, optional
+        Use the 6-state model (``(1, 1)`` is then excluded).
+
+    Returns
+    -------
+    sympy expression
+
+    Raises
+    ------
+    ValueError
+        For ``h = c = 1`` with ``uhc_infinite`` (the state is excluded).
 
     Examples
     --------
@@ -213,7 +450,24 @@ def addition_energy(h: int, c: int, *, uhc_infinite: bool = False) -> sp.Expr:
 
 @cached
 def addition_energy_functions(uhc_infinite: bool) -> tuple:
-    """``((h, c), names, f)`` per allowed ``(h, c)``: lambdified :func:`addition_energy` (numpy and mpmath)."""
+    r"""``((h, c), names, f)`` per allowed ``(h, c)``: lambdified :func:`addition_energy` (numpy); cached.
+
+    Parameters
+    ----------
+    uhc_infinite : bool
+        Leave out ``(1, 1)``.
+
+    Returns
+    -------
+    tuple of ((int, int), tuple of str, callable)
+        ``f(*values of names)`` gives the addition energy.
+
+    Examples
+    --------
+    >>> hc, names, f = addition_energy_functions(True)[2]
+    >>> hc, names, f(3.0, 0.5)
+    ((1, 0), ('U_MH', 'eps_M'), 3.5)
+    """
     out = []
     for h, c in HC_KEYS:
         if uhc_infinite and (h, c) == (1, 1):
