@@ -28,7 +28,25 @@ NOISE_RTOL = 256 * np.finfo(float).eps
 
 
 class NoGeneratedPowerWarning(UserWarning):
-    """P_gen <= 0 (up to rounding) at every bias: the device generates no power; ``(0, 0)`` is returned there."""
+    r"""P_gen <= 0 (up to rounding) at every bias: the device generates no power; ``(0, 0)`` is returned there.
+
+    Parameters
+    ----------
+    *args
+        The message, as for any warning.
+
+    Examples
+    --------
+    At equal temperatures there is nothing to convert:
+
+    >>> import warnings
+    >>> from symqd.models.thermocouple import FIG2
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     result = optimal_bias({**FIG2, "T_H": 8.0, "T_C": 8.0})
+    >>> result, w[0].category.__name__
+    ((0.0, 0.0), 'NoGeneratedPowerWarning')
+    """
 
 
 def _power(P: Parameters, probe: str):
@@ -150,20 +168,40 @@ def _optimal_bias_mp(P: Parameters, probe: str, xtol: float):
 
 def power_curve(params: Mapping | Parameters | None, T_C, *, probe: str = "self_consistent",
                 with_T_M: bool = True) -> dict:
-    """Everything the paper plots against ``T_C`` (Figs. 2-6), at the optimal bias ``V_opt(T_C)``.
+    r"""Everything the paper plots against ``T_C`` (Figs. 2-6), at the optimal bias ``V_opt(T_C)``.
 
-    Returns arrays: ``T_C``, ``mu_R_opt``, all :func:`~.numerics.evaluate` currents at ``mu_R_opt`` (``P_gen``,
-    ``J_in``, ``J_trans``, ``IE_alpha``, ``J_alpha``, ``IN_alpha``, ``dS_dt``), and with ``with_T_M``: ``T_M``,
-    ``eta_Carnot = 1 - T_0/T_M`` and ``carnot_bound = eta_Carnot J_in`` (Eq. (23); ``T_M`` from
-    :func:`~.probe.effective_temperature` without probe, the self-consistent ``T_P`` with ``gamma_P > 0``).
+    Parameters
+    ----------
+    params : mapping or Parameters or None
+        Thermocouple parameters (``T_C`` and ``mu_R`` are replaced).
+    T_C : array_like
+        Cold-reservoir temperatures (``k_B = 1``).
+    probe : {"self_consistent", "fixed"}, optional
+        As in :func:`optimal_bias`.
+    with_T_M : bool, optional
+        Also compute ``T_M``, ``eta_Carnot`` and ``carnot_bound``.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``T_C``, ``mu_R_opt``, all :func:`~.numerics.evaluate` currents at ``mu_R_opt`` (``P_gen``, ``J_in``,
+        ``J_trans``, ``IE_alpha``, ``J_alpha``, ``IN_alpha``, ``dS_dt``; positive into the system), ``p``, with a
+        self-consistent probe ``T_P``, ``mu_P``, and with ``with_T_M``: ``T_M``, ``eta_Carnot = 1 - T_0/T_M`` and
+        ``carnot_bound = eta_Carnot J_in`` (Eq. (23); ``T_M`` from :func:`~.probe.effective_temperature` without
+        probe, the self-consistent ``T_P`` with ``gamma_P > 0``).
+
+    Raises
+    ------
+    ValueError
+        For an invalid parameter or ``probe``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from symqd.models.thermocouple import FIG2, power_curve
     >>> c = power_curve(FIG2, np.array([4.0, 6.0]), with_T_M=False)
-    >>> c["P_gen"].shape
-    (2,)
+    >>> c["P_gen"].shape, bool((c["P_gen"] > 0).all())
+    ((2,), True)
     """
     base = validate(params)
     P = base.with_values(T_C=np.asarray(T_C, dtype=float))

@@ -39,7 +39,20 @@ RESIDUAL_RTOL = 1e-13
 
 
 class ProbeNotConvergedError(RuntimeError):
-    """The self-consistency conditions I^N_P = J_P = 0 have no (unique) solution or the solver did not converge."""
+    r"""The self-consistency conditions I^N_P = J_P = 0 have no (unique) solution or the solver did not converge.
+
+    A :class:`RuntimeError`; the message names the parameter point (index into the broadcast shape).
+
+    Parameters
+    ----------
+    *args
+        The message, as for any exception.
+
+    Examples
+    --------
+    >>> issubclass(ProbeNotConvergedError, RuntimeError)
+    True
+    """
 
 
 @cached
@@ -147,8 +160,38 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
 
 
 def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict: bool = True):
-    """``(T_P, mu_P)`` arrays of shape ``P.shape`` for a validated numpy-mode :class:`Parameters` (NaN where no
-    solution if not ``strict``)."""
+    r"""``(T_P, mu_P)`` arrays of shape ``P.shape`` for a validated numpy-mode :class:`Parameters` (paper 1 Eq. (20)
+    with ``I^N_P = J_P = 0``).
+
+    Parameters
+    ----------
+    P : Parameters
+        Validated, numpy mode, with ``gamma_P > 0`` at every point.
+    tol : float, optional
+        Newton step tolerance on ``ln T_P`` and ``mu_P/T_0``.
+    maxiter : int, optional
+        Newton iterations before the bracketing fallback.
+    strict : bool, optional
+        Raise at a point without solution (else NaN there).
+
+    Returns
+    -------
+    T_P, mu_P : numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        If ``gamma_P`` is not ``> 0`` everywhere.
+    ProbeNotConvergedError
+        With ``strict``, at a point without a positive-temperature solution.
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2, validate
+    >>> T, mu = solve_probe(validate({**FIG2, "T_C": [4.0, 6.0], "gamma_P": 0.5}))
+    >>> T.round(4).tolist(), mu.round(4).tolist()
+    ([6.7422, 7.7891], [0.3708, 0.0658])
+    """
     if not P.probe or not np.all(np.asarray(P.values["gamma_P"]) > 0):
         raise ValueError("parameter 'gamma_P' must be > 0 for a self-consistent probe (gamma_P = 0: no probe)")
     Pf = P.flat()
@@ -193,20 +236,27 @@ def _scalar(x):
 
 
 def self_consistent_probe(params: Mapping | Parameters | None = None, *, tol: float = 1e-11, maxiter: int = 60):
-    """``(T_P, mu_P)`` with ``I^N_P = J_P = 0`` (Sec. 6, Eq. (20) with ``mu_P`` entering ``f_P`` like ``mu_R``).
+    r"""``(T_P, mu_P)`` with ``I^N_P = J_P = 0`` (Sec. 6, Eq. (20) with ``mu_P`` entering ``f_P`` like ``mu_R``).
 
     Parameters
     ----------
     params : mapping or Parameters
         Must have ``gamma_P > 0``; the given ``T_P``, ``mu_P`` are ignored (unknowns). Arrays give arrays; mpmath
         numbers give mpmath results at the working precision.
-    tol : float in (0, 1)
+    tol : float in (0, 0.1]
         Newton step tolerance on ``ln T_P`` and ``mu_P/T_P``.
     maxiter : positive int
         Newton iterations before the bracketing fallback takes over.
 
+    Returns
+    -------
+    T_P, mu_P : float, numpy.ndarray or mpmath.mpf
+        Probe temperature and electrochemical potential (``k_B = 1``).
+
     Raises
     ------
+    ValueError
+        If ``gamma_P`` is not ``> 0``, or ``tol``/``maxiter`` or a parameter is invalid (the message names it).
     ProbeNotConvergedError
         A point has no positive-temperature (unique) solution; never returns an unconverged value.
 
@@ -229,10 +279,27 @@ def self_consistent_probe(params: Mapping | Parameters | None = None, *, tol: fl
 
 
 def effective_temperature(params: Mapping | Parameters | None = None):
-    """``T_M = T_P|_{I_P = J_P = 0}`` for a weakly coupled probe, ``gamma_P = 1e-3`` (paper Sec. 7).
+    r"""``T_M = T_P|_{I_P = J_P = 0}`` for a weakly coupled probe, ``gamma_P = 1e-3`` (paper 1 Sec. 7).
 
     Any ``gamma_P`` in ``params`` is replaced by 1e-3 (:data:`~.parameters.GAMMA_P_WEAK`, exact in mpmath);
     ``mu_R`` is taken from ``params``.
+
+    Parameters
+    ----------
+    params : mapping or Parameters, optional
+        Thermocouple parameters (missing ones: Fig. 2 values).
+
+    Returns
+    -------
+    float, numpy.ndarray or mpmath.mpf
+        The effective temperature of dot M (``k_B = 1``).
+
+    Raises
+    ------
+    ValueError
+        For an invalid parameter (the message names it).
+    ProbeNotConvergedError
+        If the weak probe has no self-consistent solution.
 
     Examples
     --------
@@ -247,10 +314,26 @@ def effective_temperature(params: Mapping | Parameters | None = None):
 
 
 def nonthermality(params: Mapping | Parameters | None = None) -> dict:
-    """``{(h, c): D_hc}`` of Eq. (22) at the self-consistent probe ``(T_P, mu_P)`` for the given ``gamma_P > 0``.
+    r"""``{(h, c): D_hc}`` of paper 1 Eq. (22) at the self-consistent probe ``(T_P, mu_P)`` for the given ``gamma_P > 0``.
 
     ``D_hc = (p_1hc / p_0hc) exp[(E_1hc - E_0hc - mu_P)/T_P] - 1``; zero for a thermal state of dot M.
     With ``U_HC = math.inf`` the (1, 1) entry does not exist.
+
+    Parameters
+    ----------
+    params : mapping or Parameters
+        Thermocouple parameters with ``gamma_P > 0``.
+
+    Returns
+    -------
+    dict of (int, int) to float, numpy.ndarray or mpmath.mpf
+
+    Raises
+    ------
+    ValueError
+        If ``gamma_P`` is not ``> 0`` or a parameter is invalid.
+    ProbeNotConvergedError
+        If the probe has no self-consistent solution.
 
     Examples
     --------
@@ -271,11 +354,28 @@ def nonthermality(params: Mapping | Parameters | None = None) -> dict:
 
 
 def carnot_bound(params: Mapping | Parameters | None = None):
-    """``eta_Carnot J_in`` with ``eta_Carnot = 1 - T_0/T_M`` (Eq. (23)), at the ``mu_R`` of ``params``.
+    r"""``eta_Carnot J_in`` with ``eta_Carnot = 1 - T_0/T_M`` (paper 1 Eq. (23)), at the ``mu_R`` of ``params``.
 
     Without probe (``gamma_P = 0``): ``J_in`` of the bare thermocouple and ``T_M`` = :func:`effective_temperature`.
     With ``gamma_P > 0``: ``J_in`` with the self-consistent probe attached and ``T_M = T_P`` at that ``gamma_P``
-    (Fig. 6, spec Sec. 2.8).
+    (Fig. 6, spec Sec. 2.8). ``J_in = J_H + J_C`` is positive into the system.
+
+    Parameters
+    ----------
+    params : mapping or Parameters, optional
+        Thermocouple parameters.
+
+    Returns
+    -------
+    float, numpy.ndarray or mpmath.mpf
+        The Carnot bound on the generated power (units of ``gamma`` x energy).
+
+    Raises
+    ------
+    ValueError
+        For an invalid parameter.
+    ProbeNotConvergedError
+        If the probe has no self-consistent solution.
 
     Examples
     --------
