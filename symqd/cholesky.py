@@ -1,4 +1,4 @@
-r"""Cholesky-based positivity proofs of paper 2, Appendix (app:cholesky).
+r"""Cholesky-based positivity proofs of paper 2 (Mazza et al., NJP 16, 085001 (2014)), Appendix B.
 
 A positive semidefinite Onsager matrix is written ``L = R^T R`` with ``R`` **upper** triangular, entries
 ``rho_ij`` (i <= j; equivalently ``L = l l^T`` with ``l = R^T`` lower triangular as in the paper). Every
@@ -12,7 +12,7 @@ quantity of :mod:`symqd.onsager` then becomes a rational function of the ``rho_i
 :func:`sum_of_squares_forms` gives the manifestly non-negative forms; :func:`derived_forms` computes the same
 quantities from :mod:`symqd.onsager` with ``L = R^T R`` substituted; the tests and ``derivations/paper2_onsager.py``
 check that the two agree (``cancel`` of the difference is zero). :data:`SEED_C2` and :data:`SEED_C12` are the two
-constants that survived in the seed text, quoted verbatim.
+constants of the paper's Appendix B that survived in the seed text, quoted verbatim.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _r(i, j):
 D = _r(2, 3) ** 2 + _r(3, 3) ** 2
 _P = _r(2, 4) * _r(3, 3) - _r(2, 3) * _r(3, 4)
 
-#: seed, Appendix (app:cholesky), quoted verbatim (delta = X^T_1/X^T_2 in C_2, X^T_2/X^T_1 in C_12)
+#: paper 2, Appendix B (seed text), quoted verbatim (delta = X^T_1/X^T_2 in C_2, X^T_2/X^T_1 in C_12)
 SEED_C2 = 2 * ((delta * _r(2, 2) * _r(3, 3) + _r(2, 4) * _r(3, 3) - _r(2, 3) * _r(3, 4)) ** 2
                + (_r(2, 3) ** 2 + _r(3, 3) ** 2) * _r(4, 4) ** 2) / \
     ((_r(2, 4) * _r(3, 3) - _r(2, 3) * _r(3, 4)) ** 2 + (_r(2, 3) ** 2 + _r(3, 3) ** 2) * _r(4, 4) ** 2)

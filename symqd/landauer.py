@@ -1,4 +1,4 @@
-r"""Landauer-Buttiker currents and Onsager coefficients — paper 2, Eqs. (curr1), (curr2), App. (app:scattering).
+r"""Landauer-Buttiker currents and Onsager coefficients — paper 2, Sec. 4 and Appendix C.
 
 Conventions: spinless electrons, ``k_B = 1``, ``hbar = 1`` so ``h = 2 pi`` by default (pass ``h=1`` to absorb it);
 reservoirs ``0 .. n-1`` in code are the paper's ``1 .. n``, the **last** one is the reference; a transmission
@@ -205,7 +205,7 @@ def onsager_matrix(transmission: Callable, n: int, mu: float = 0.0, T: float = 1
 
 def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], *, h: float = H_DEFAULT,
              points: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Nonlinear particle and heat currents ``(J, J^Q)`` into the system from every reservoir, Eqs. (curr1), (curr2).
+    """Nonlinear particle and heat currents ``(J, J^Q)`` into the system from every reservoir (paper 2, Sec. 4).
 
     ``mus``, ``Ts``: potentials and temperatures of all ``n`` reservoirs (``T_i > 0``).
     """

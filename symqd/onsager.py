@@ -1,9 +1,9 @@
 r"""Multi-terminal linear-response (Onsager) algebra — paper 2 (Mazza et al., NJP 16, 085001 (2014)).
 
-Conventions (equations.md Sec. 3, labels are the paper's ``\label`` names)
-------------------------------------------------------------------------
+Conventions (equations.md Sec. 3; citations are to the published paper's sections and appendices)
+--------------------------------------------------------------------------------------------------
 * ``n`` reservoirs; the **last** one (reservoir 3 for three terminals) is the reference at ``T``, ``mu``.
-* Ordering (omatrix): ``(J_1, J^Q_1, J_2, J^Q_2, ...) = L (X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` with
+* Ordering (Sec. 2, the Onsager relation): ``(J_1, J^Q_1, J_2, J^Q_2, ...) = L (X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` with
   ``X^mu_i = Delta mu_i / T`` and ``X^T_i = Delta T_i / T**2``; currents positive from reservoir into the system.
   ``L`` is ``2(n-1) x 2(n-1)``; the "mu-block" are the even (0-based) indices, the "T-block" the odd ones.
 * Units: ``k_B = 1``; ``e`` is a signed charge (default 1); ``S_ij``: first index = voltage lead,
@@ -359,10 +359,10 @@ def n_terminals(L) -> int:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# transport coefficients (Secs. 3.2-3.5)
+# transport coefficients (paper 2 Sec. 2; equations.md Secs. 3.2-3.5)
 # --------------------------------------------------------------------------------------------------------------
 def thermopower(L, T, e=1):
-    r"""Thermopower matrix, Eqs. (eq:thermopower), (sloc), (sloc1).
+    r"""Thermopower matrix of paper 2, Sec. 2 (definition and closed form; Appendix A).
 
     ``S_ij = -(V_i - V_3)/(T_j - T_3)`` at ``J_k = 0`` for all k and ``T_k = T_3`` for k != j, i.e.
     ``S = L_mumu^{-1} L_muT / (e T)`` (units k_B/e). First index: voltage lead, second: heated lead.
@@ -426,7 +426,7 @@ def _forces(B, Xmu, XT):
 
 
 def currents(L, Xmu, XT):
-    r"""Particle and heat currents ``(J, J^Q)`` of the non-reference reservoirs, Eq. (omatrix).
+    r"""Particle and heat currents ``(J, J^Q)`` of the non-reference reservoirs (Onsager relation, paper 2 Sec. 2).
 
     Returns two vectors of length ``n - 1`` (sympy column matrices, or arrays ``(..., n-1)``).
     """
@@ -448,7 +448,7 @@ def heat_currents(L, Xmu, XT):
 
 
 def power(L, T, Xmu, XT):
-    r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, Eq. (w) (positive = work produced)."""
+    r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, paper 2 Sec. 3 (positive = work produced)."""
     B, L = _setup(L, T)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
     J, _ = currents(L, Xmu, XT)
@@ -470,7 +470,7 @@ def _absorbed_heat(B, JQ_all, case):
 
 
 def efficiency(L, T, Xmu, XT, case=None):
-    r"""Efficiency over the positive heat currents, Eqs. (eff), (case1), (case2): ``eta = W / sum^+ J^Q``.
+    r"""Efficiency over the positive heat currents (paper 2 Sec. 3): ``eta = W / sum^+ J^Q``.
 
     ``case`` (tuple of reservoir numbers, e.g. ``(1,)``, ``(1, 2)``) fixes which heat currents count as absorbed;
     by default (numeric only) every positive one, including the reference ``J^Q_n = -sum J^Q_i``.
@@ -483,7 +483,7 @@ def efficiency(L, T, Xmu, XT, case=None):
 
 
 def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
-    r"""Linear-response Carnot efficiency of a heat-flow configuration, Eqs. (carnot3t_a/b/c).
+    r"""Linear-response Carnot efficiency of a heat-flow configuration (paper 2 Sec. 3, the three cases).
 
     Zero entropy production gives ``W_rev = sum_i J^Q_i (1 - T_n/T_i) -> T sum_i X^T_i J^Q_i``, so
     ``eta_C = T X^T . J^Q / sum^+ J^Q``: case (a) only ``J^Q_1 > 0``, (c) only ``J^Q_2 > 0`` ("hybrid"),
@@ -503,7 +503,7 @@ def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
 # maximum power (Sec. 3.8) and efficiency at maximum power (Sec. 3.9)
 # --------------------------------------------------------------------------------------------------------------
 def m_matrix(L):
-    r"""``M = L_Tmu L_mumu^{-1} L_muT = T^3 S^T G S`` (Eq. wmax1), positive semidefinite; ``M = [[a1, b], [b, a2]]``."""
+    r"""``M = L_Tmu L_mumu^{-1} L_muT = T^3 S^T G S`` (paper 2 Sec. 3), positive semidefinite; ``M = [[a1, b], [b, a2]]``."""
     B, L = _setup(L)
     Lmm, LmT, LTm, _ = B.blocks(L)
     return B.tidy(LTm @ B.solve(Lmm, LmT))
@@ -518,7 +518,7 @@ def optimal_potentials(L, XT):
 
 
 def max_power(L, T, XT):
-    r"""Maximum output power at fixed temperature forces, Eq. (wmax1).
+    r"""Maximum output power at fixed temperature forces (paper 2 Sec. 3).
 
     Returns ``(W_max, Xmu_opt)`` with ``W_max = (T/4) X^T^T M X^T = (1/4) dT^T (S^T G S) dT`` and
     ``Xmu_opt = -(1/2) L_mumu^{-1} L_muT X^T`` (maximum over ``X^mu`` because ``L_mumu`` is positive definite).
@@ -531,13 +531,13 @@ def max_power(L, T, XT):
 
 
 def heat_currents_at_max_power(L, XT):
-    r"""``J^Q(W_max) = (L_TT - M/2) X^T`` — computed from Eq. (omatrix) at the optimal potentials."""
+    r"""``J^Q(W_max) = (L_TT - M/2) X^T`` — computed from the Onsager relation (Sec. 2) at the optimal potentials."""
     Xmu = optimal_potentials(L, XT)
     return heat_currents(L, Xmu, XT)
 
 
 def carnot_efficiency(L, T, XT, case=None):
-    r"""Three-terminal Carnot efficiency of the heat-flow configuration at maximum power (carnot3t_a/b/c).
+    r"""Three-terminal Carnot efficiency of the heat-flow configuration at maximum power (paper 2 Sec. 3).
 
     Which heat currents are positive at the max-power potentials decides the case (numeric), or ``case`` fixes it.
     """
@@ -565,7 +565,7 @@ def figure_of_merit(L, XT):
 
 
 def generalized_figures_of_merit(L, normalization: str = "11"):
-    r"""Generalised figures of merit, Eq. (ztgen): ``(ZT_1, ZT_12, ZT_2) = (a_1, b, a_2) / N``.
+    r"""Generalised figures of merit (paper 2 Sec. 3): ``(ZT_1, ZT_12, ZT_2) = (a_1, b, a_2) / N``.
 
     ``N = T^2 K_11`` (``normalization="11"``, configuration with only ``J^Q_1 > 0``; the paper's plotted ZTs),
     ``T^2 K_22`` (``"22"``) or ``2 T^2 K_12`` (``"12"``). Equivalently ``ZT_1 = T (S^T G S)_11 / K_11`` etc.;
@@ -585,13 +585,13 @@ def generalized_figures_of_merit(L, normalization: str = "11"):
 
 
 def efficiency_constants(L, delta):
-    r"""Paper-style constants of Eqs. (eq:c1), (eq:c2), (ca12) and the matching combinations of figures of merit.
+    r"""Paper-style constants ``C_1, C_2, C_12`` (paper 2 Sec. 3, Appendix B) and the matching combinations of figures of merit.
 
     With ``Kt = T^2 K`` and ``M = [[a1, b], [b, a2]]``:
 
     * case 1, ``delta = X^T_2/X^T_1``: ``Z_1 = (a1 + 2 delta b + delta^2 a2)/Kt11``,
       ``C_1 = 2 (Kt11 + 2 delta Kt12 + delta^2 Kt22)/Kt11``;
-    * case 2, ``delta = X^T_1/X^T_2`` (the seed's C_2 convention): ``Z_2 = (a2 + 2 delta b + delta^2 a1)/Kt22``,
+    * case 2, ``delta = X^T_1/X^T_2`` (the paper's C_2 convention, Appendix B): ``Z_2 = (a2 + 2 delta b + delta^2 a1)/Kt22``,
       ``C_2 = 2 (Kt22 + 2 delta Kt12 + delta^2 Kt11)/Kt22``;
     * case 12, ``delta = X^T_2/X^T_1``: ``Z_12 = (a1 + 2 delta b + delta^2 a2)/(2 Kt12)``,
       ``C_12 = (Kt11 + 2 delta Kt12 + delta^2 Kt22)/Kt12``;
@@ -623,7 +623,7 @@ def efficiency_constants(L, delta):
 
 
 def power_factor(L, T):
-    r"""Three-terminal power factor, Eq. (neweq1): eigen-decomposition of ``S^T G S = M/T^3``.
+    r"""Three-terminal power factor (paper 2 Sec. 3): eigen-decomposition of ``S^T G S = M/T^3``.
 
     Returns ``(lam_minus, lam_plus, theta)``: ``lam_pm = (A + C)/2 +- sqrt(((A - C)/2)^2 + B^2)`` for
     ``M/T^3 = [[A, B], [B, C]]`` and ``theta = atan2(2B, A - C)/2`` the angle of the ``lam_plus`` eigenvector in the

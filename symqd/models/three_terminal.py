@@ -5,8 +5,8 @@ integrals ``I_n`` below are the "T/h = 1" numbers of equations.md table 3.14, P2
 ``gamma_i`` (``Gamma_i = i(Sigma_i - Sigma_i^dagger) = gamma_i``); reservoir 3 is the reference; Onsager ordering of
 :mod:`symqd.onsager`.
 
-Single dot, Eqs. (eq:t_cd), (eq:l_ij_2b), (eq:1dotthermopower)
--------------------------------------------------------------
+Single dot (paper 2, Sec. 4 and Appendix C)
+-------------------------------------------
 ``tau_ij(E) = gamma_i gamma_j / ((E - E_d)^2 + Gamma^2/4)``, ``Gamma = gamma_1 + gamma_2 + gamma_3``, so
 ``<eps^k>_ij = gamma_i gamma_j I_k`` with
 
@@ -153,7 +153,7 @@ def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=None, backend: str = "nu
 
 
 def single_dot_transmission(g1, g2, g3, Ed):
-    """Callable ``E -> tau`` of Eq. (eq:t_cd): ``tau_ij = g_i g_j / ((E - Ed)^2 + (g1+g2+g3)^2/4)``.
+    """Callable ``E -> tau`` (paper 2, Appendix C): ``tau_ij = g_i g_j / ((E - Ed)^2 + (g1+g2+g3)^2/4)``.
 
     ``E`` scalar gives a ``(3, 3)`` array, an array ``E`` gives ``E.shape + (3, 3)`` (diagonal unused).
     """
@@ -182,7 +182,7 @@ def _coupling_products(g1, g2, g3, symbolic=False):
 
 
 def single_dot_onsager_symbolic(g1=None, g2=None, g3=None):
-    r"""Symbolic single-dot ``L`` (Eq. eq:l_ij_2b) in terms of couplings and the integrals ``I_0, I_1, I_2``.
+    r"""Symbolic single-dot ``L`` (paper 2, Appendix C) in terms of couplings and the integrals ``I_0, I_1, I_2``.
 
     Returns ``(L, (I0, I1, I2))``: ``L = A (x) [[I0, I1], [I1, I2]]`` assembled by
     :func:`symqd.landauer.onsager_from_moments` from ``<eps^k>_ij = gamma_i gamma_j I_k``.
@@ -194,7 +194,7 @@ def single_dot_onsager_symbolic(g1=None, g2=None, g3=None):
 
 
 def single_dot_onsager(g1, g2, g3, Ed, T=1, mu=0, *, h=H_DEFAULT, method: str = "closed_form"):
-    r"""Single-dot three-terminal Onsager matrix, paper 2 Eq. (eq:l_ij_2b) (with Eq. eq:t_cd), numpy ``(..., 4, 4)``.
+    r"""Single-dot three-terminal Onsager matrix, paper 2 Sec. 4 and Appendix C, numpy ``(..., 4, 4)``.
 
     ``L = A (x) [[I_0, I_1], [I_1, I_2]]`` with ``<eps^k>_ij = gamma_i gamma_j I_k``. ``method="closed_form"``
     evaluates the polygamma ``I_n`` of the module docstring through the pole/residue engine
@@ -329,7 +329,7 @@ def _abs_det2():
         ((E_s - EL_s) * (g3 + g2) / 2 + (E_s - ER_s) * (g1 + g2) / 2) ** 2
 
 
-#: transmissions as printed in the seed (Sec. 3.13), ``|det|^2`` written out in real form
+#: transmissions as printed in paper 2, Sec. 4 (seed text; equations.md Sec. 3.13), ``|det|^2`` written out in real form
 SEED_DOUBLE_DOT_TRANSMISSIONS = {
     (1, 3): g_s[0] * g_s[2] * t_s**2 / _abs_det2(),
     (1, 2): g_s[0] * g_s[1] * ((E_s - ER_s) ** 2 + ((g_s[1] + g_s[2]) / 2) ** 2 + t_s**2) / _abs_det2(),
@@ -375,12 +375,12 @@ def double_dot_levels(EL, ER, t):
 
 
 def double_dot_onsager(g1, g2, g3, EL, ER, t, T=1, mu=0, *, h=H_DEFAULT, method: str = "closed_form"):
-    r"""Double-dot three-terminal Onsager matrix, paper 2 Sec. 6 (Fig. 9 device), numpy ``(..., 4, 4)``.
+    r"""Double-dot three-terminal Onsager matrix, paper 2 Sec. 4 (serial double dot), numpy ``(..., 4, 4)``.
 
-    The transmissions of the serial double dot (:func:`double_dot_transmissions_symbolic`; the seed's Sec. 3.13
-    formulas) are rational in ``E``: ``tau_ij = N_ij(E) / |D(E)|^2`` with ``D(E) = (E - lambda_+)(E - lambda_-)``,
-    ``lambda_pm`` the (lower half-plane) eigenvalues of ``H - i Gamma/2``. The Onsager moments of Eqs. (curr1),
-    (curr2) linearised (App. app:scattering, Eq. eq:l_ij_2b for the single dot) are therefore sums over the four
+    The transmissions of the serial double dot (:func:`double_dot_transmissions_symbolic`; paper 2 Sec. 4,
+    equations.md Sec. 3.13) are rational in ``E``: ``tau_ij = N_ij(E) / |D(E)|^2`` with ``D(E) = (E - lambda_+)(E - lambda_-)``,
+    ``lambda_pm`` the (lower half-plane) eigenvalues of ``H - i Gamma/2``. The Onsager moments of the Landauer-Buttiker
+    currents linearised (paper 2 Sec. 4 and Appendix C) are therefore sums over the four
     poles ``lambda_pm, lambda_pm^*`` of the residues times ``G(z) = int dE (-f'(E))/(E - z)`` (complex trigamma),
     see :func:`rational_onsager_moments`. This closed form is the default; points where the float evaluation would
     lose accuracy (narrow resonances far from ``mu``, near-degenerate poles, extreme ``T``/energy ratios) are
@@ -605,9 +605,9 @@ def _mp_moments(model, p, T, mu, rtol):
 def rational_onsager_moments(model: str, params, T=1.0, mu=0.0, *, h=H_DEFAULT, rtol: float = CLOSED_FORM_RTOL):
     r"""Closed-form Onsager matrix and moments ``<eps^k>_ij`` of a rational (Breit-Wigner type) transmission.
 
-    ``model`` is ``"single"`` (``params = (g1, g2, g3, Ed)``, Eq. eq:t_cd) or ``"double"``
-    (``params = (g1, g2, g3, EL, ER, t)``, Sec. 6). With ``tau_ij = N_ij/Q``, ``Q(E) = prod_p (E - p)`` over the
-    poles ``p = lambda, lambda^*``, partial fractions give (App. app:scattering, equations.md Sec. 3.11)
+    ``model`` is ``"single"`` (``params = (g1, g2, g3, Ed)``, paper 2 Appendix C) or ``"double"``
+    (``params = (g1, g2, g3, EL, ER, t)``, paper 2 Sec. 4). With ``tau_ij = N_ij/Q``, ``Q(E) = prod_p (E - p)`` over the
+    poles ``p = lambda, lambda^*``, partial fractions give (paper 2 Appendix C, equations.md Sec. 3.11)
 
     .. math:: \langle\epsilon^k\rangle_{ij} = \frac Th\Big[C_{ijk} + 2\,\mathrm{Re}\sum_{\mathrm{Im}\lambda<0}
               \frac{N_{ij}(\lambda)(\lambda-\mu)^k}{Q'(\lambda)}\,G(\lambda)\Big],\qquad
