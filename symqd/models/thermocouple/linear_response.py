@@ -74,14 +74,51 @@ _HC = ((0, 0), (1, 0), (0, 1))
 
 @cached
 def generic(uhc_infinite: bool) -> LinearResponse:
-    """The generic network-form Onsager matrix of the thermocouple (symbols ``phi_...``), reference L."""
+    r"""The generic network-form Onsager matrix of the thermocouple (symbols ``phi_...``), reference L; cached.
+
+    Built by :func:`symqd.linear_response.onsager_matrix` with terminals R, H, C at temperature ``T_0``. Slow on
+    first use (about 20 s for the 6-state model; minutes for the 8-state one): prefer :func:`closed_form` for
+    ``U_HC -> oo`` and :func:`onsager_matrix` for numbers.
+
+    Parameters
+    ----------
+    uhc_infinite : bool
+        The 6-state model (``U_HC = oo``) or the 8-state one.
+
+    Returns
+    -------
+    LinearResponse
+
+    Examples
+    --------
+    >>> generic(True).current_labels  # doctest: +SKIP
+    ('IN_R', 'J_R', 'J_H', 'J_C')
+    """
     return _generic_onsager(symbolic(uhc_infinite=uhc_infinite).me, "L", ["R", "H", "C"], T=T0)
 
 
 @dataclass(frozen=True)
 class ClosedForm:
-    """Structured closed form (``U_HC -> oo``). ``L`` is in the named intermediates; ``definitions`` maps each
-    intermediate to its expression in the earlier ones / the fluxes; ``fluxes`` maps ``phi_...`` to physics."""
+    r"""Structured closed form of the Onsager matrix for ``U_HC -> oo`` (module docstring); built by :func:`closed_form`.
+
+    Parameters
+    ----------
+    L : sympy.Matrix
+        4x4 matrix in the named intermediates (``sigma_hc``, ``rho_hc``, ``r_hc``, ``Lambda_H``, ``Lambda_C``,
+        ``R_HH``, ``R_CC``).
+    definitions : dict
+        Each intermediate -> its expression in the earlier ones / the fluxes (``Lambda_H`` is paper 1 Eq. (12)).
+    fluxes : dict
+        ``phi_...`` -> physical equilibrium flux (Fermi functions, Boltzmann weights).
+    symbols : dict
+        Name -> intermediate symbol.
+
+    Examples
+    --------
+    >>> cf = closed_form()
+    >>> cf.L[0, 0]
+    Lambda_C**2*R_HH/(R_CC*R_HH - r_00**2) - 2*Lambda_C*Lambda_H*r_00/(R_CC*R_HH - r_00**2) + Lambda_H**2*R_CC/(R_CC*R_HH - r_00**2) + sigma_00 + sigma_01 + sigma_10
+    """
 
     L: sp.Matrix
     definitions: dict
@@ -89,14 +126,36 @@ class ClosedForm:
     symbols: dict
 
     def in_fluxes(self) -> sp.Matrix:
-        """``L`` in the equilibrium fluxes ``phi_e`` (and gammas, energies)."""
+        r"""``L`` in the equilibrium fluxes ``phi_e`` (and gammas, energies).
+
+        Returns
+        -------
+        sympy.Matrix
+
+        Examples
+        --------
+        >>> L = closed_form().in_fluxes()
+        >>> sorted({s.name[:4] for s in L.free_symbols})
+        ['U_MC', 'U_MH', 'eps_', 'phi_']
+        """
         out = self.L
         for s in reversed(list(self.definitions)):
             out = out.xreplace({s: self.definitions[s]})
         return out
 
     def physical(self) -> sp.Matrix:
-        """``L`` in the model parameters at the equilibrium point (Fermi functions, Boltzmann weights)."""
+        r"""``L`` in the model parameters at the equilibrium point (Fermi functions, Boltzmann weights).
+
+        Returns
+        -------
+        sympy.Matrix
+
+        Examples
+        --------
+        >>> L = closed_form().physical()
+        >>> L.shape, L[1, 2] == L[2, 1]
+        ((4, 4), True)
+        """
         return self.in_fluxes().xreplace(self.fluxes)
 
 
@@ -106,7 +165,21 @@ def _lab(s):
 
 @cached
 def closed_form() -> ClosedForm:
-    """The ``U_HC -> oo`` closed form of the module docstring."""
+    r"""The ``U_HC -> oo`` closed form of the module docstring (cached).
+
+    ``L = sum_hc sigma_hc a_hc a_hc^T + B^T R^{-1} B``: reciprocity and positivity are manifest; the loop
+    currents reproduce the linear-response version of paper 1 Eq. (13).
+
+    Returns
+    -------
+    ClosedForm
+
+    Examples
+    --------
+    >>> cf = closed_form()
+    >>> cf.definitions[cf.symbols["Lambda_H"]]
+    rho_00 - rho_10
+    """
     tc = symbolic(uhc_infinite=True)
     # fluxes (same symbols and physical values as the generic network form)
     fl = dict(network(tc.me, "L", ["R", "H", "C"], T=T0)["flux_values"])
@@ -154,10 +227,21 @@ def closed_form() -> ClosedForm:
 
 
 def drag_coefficients() -> dict:
-    """Closed-form non-local (drag) coefficients and the loop quantities (``U_HC -> oo``).
+    r"""Closed-form non-local (drag) coefficients and the loop quantities (``U_HC -> oo``).
 
     ``L_{N,TH} = U_MH (Lambda_H R_CC - Lambda_C r_00)/det R``, ``L_{N,TC} = U_MC (Lambda_C R_HH - Lambda_H r_00)/det R``,
-    ``det R = R_HH R_CC - r_00**2``; returns these as sympy expressions in the intermediates of :func:`closed_form`.
+    ``det R = R_HH R_CC - r_00**2`` (``Lambda_H``, ``Lambda_C`` of paper 1 Eq. (12)).
+
+    Returns
+    -------
+    dict of str to sympy expression
+        Keys ``L_N_TH``, ``L_N_TC``, ``L_JH_TH``, ``L_JC_TC``, ``L_JH_TC``, ``det_R``, in the intermediates of
+        :func:`closed_form`.
+
+    Examples
+    --------
+    >>> drag_coefficients()["L_JH_TC"]
+    -U_MC*U_MH*r_00/(R_CC*R_HH - r_00**2)
     """
     cf = closed_form()
     s = cf.symbols
@@ -228,17 +312,39 @@ def _values(params) -> tuple:
 
 
 def onsager_matrix(params: Mapping | None = None, *, symbolic: bool = False):
-    """The 4x4 Onsager matrix of the thermocouple at the equilibrium point of ``params`` (binding API).
+    r"""The 4x4 Onsager matrix of the thermocouple at the equilibrium point of ``params`` (binding API).
 
-    All reservoirs at ``T_0`` and ``mu_R = 0`` (the given ``T_H``, ``T_C``, ``T_L``, ``T_R``, ``mu_R`` are ignored);
-    reference L; ordering ``(I^N_R, J_R, J_H, J_C) = L (X^mu_R, X^T_R, X^T_H, X^T_C)``, ``X^mu_R = mu_R/T_0``,
-    ``X^T_a = (T_a - T_0)/T_0**2``. Returns a numpy array (shape ``batch + (4, 4)`` when parameters are arrays), or
-    with ``symbolic=True`` the sympy ``Matrix`` with the parameter values substituted (``symbolic=True`` and
-    ``params=None`` gives the fully symbolic ``U_HC = oo`` closed form). For finite ``U_HC`` the 8-state symbolic
-    network form (5 independent loops) is not expanded (it takes minutes); ``symbolic=True`` then returns a sympy
-    ``Matrix`` of the numeric values.
+    All reservoirs at ``T_0`` and ``mu_R = 0`` (the given ``T_H``, ``T_C``, ``T_L``, ``T_R``, ``mu_R`` are
+    ignored); reference L; ordering ``(I^N_R, J_R, J_H, J_C) = L (X^mu_R, X^T_R, X^T_H, X^T_C)``,
+    ``X^mu_R = mu_R/T_0``, ``X^T_a = (T_a - T_0)/T_0**2``; currents positive from the reservoir into the system.
+    For finite ``U_HC`` the 8-state symbolic network form (5 independent loops) is not expanded (it takes
+    minutes); ``symbolic=True`` then returns a sympy ``Matrix`` of the numeric values.
 
-    Raises ``ValueError`` naming the parameter for unknown names, ``T_0 <= 0``, negative couplings, a probe.
+    Parameters
+    ----------
+    params : mapping, optional
+        Thermocouple parameters (missing ones: Fig. 2 values); arrays broadcast, mpmath numbers give mpmath.
+    symbolic : bool, optional
+        Return a sympy ``Matrix`` with the parameter values substituted; with ``params=None`` the fully
+        symbolic ``U_HC = oo`` closed form.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        Shape ``batch + (4, 4)`` for array parameters.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter for unknown names, ``T_0 <= 0``, negative couplings, a probe.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd.models.thermocouple import FIG2
+    >>> L = onsager_matrix(FIG2)
+    >>> bool(np.allclose(L, L.T)), bool(np.linalg.eigvalsh(L).min() > -1e-12), round(float(L[0, 0]), 6)
+    (True, True, 0.029574)
     """
     if symbolic and params is None:
         return closed_form().physical()
@@ -400,7 +506,7 @@ def _onsager_mp(p: dict, inf: bool):
 
 
 def embed_for_onsager(L4, eps=None):
-    """Map the 4x4 device matrix onto the ``symqd.onsager`` layout ``(J_1, J^Q_1, J_2, J^Q_2, J_3, J^Q_3)``.
+    r"""Map the 4x4 device matrix onto the ``symqd.onsager`` layout ``(J_1, J^Q_1, J_2, J^Q_2, J_3, J^Q_3)``.
 
     ``symqd.onsager`` needs a ``(X^mu_i, X^T_i)`` pair for every terminal; H and C have no particle row (their
     ``I^N`` vanishes identically). We embed them with a *decoupled* fictitious particle channel of conductance ``eps``
@@ -408,6 +514,24 @@ def embed_for_onsager(L4, eps=None):
     exactly independent of ``eps``, because ``L_mumu^{-1}`` is block diagonal and the H/C ``mu`` rows of ``L_muT`` are
     zero. The rows/columns of S and G that belong to the H/C "voltages" are meaningless and must be ignored.
     Terminal order: 1 = R, 2 = H, 3 = C (reference L).
+
+    Parameters
+    ----------
+    L4 : array_like or sympy.Matrix, shape (..., 4, 4)
+        The device matrix of :func:`onsager_matrix`.
+    eps : float or sympy expression, optional
+        Conductance of the fictitious channels (default ``L4[0, 0]``).
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix, shape (..., 6, 6)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L6 = embed_for_onsager(np.diag([1.0, 2.0, 3.0, 4.0]))
+    >>> np.diag(L6).tolist()
+    [1.0, 2.0, 1.0, 3.0, 1.0, 4.0]
     """
     sym = isinstance(L4, sp.MatrixBase)
     if eps is None:
@@ -430,12 +554,33 @@ def embed_for_onsager(L4, eps=None):
 # device physics through symqd.onsager (paper 2 algebra)
 # ------------------------------------------------------------------------------------------------------------------
 def device_quantities(L4, T, XT, e=1) -> dict:
-    """Paper-2 quantities of the thermocouple from its 4x4 matrix ``L4`` (numpy) via :mod:`symqd.onsager`.
+    r"""Paper-2 quantities of the thermocouple from its 4x4 matrix ``L4`` (numpy) via :mod:`symqd.onsager`.
 
-    ``XT = (X^T_R, X^T_H, X^T_C)``. Returns ``S_R`` (thermopowers ``S_{R,a}`` of lead R, ``a = R, H, C``), ``G_RR``,
-    ``K`` (3x3 thermal conductance at ``I^N_R = 0``), ``W_max``, ``Xmu_opt``, heat currents at maximum power
-    ``J_at_Wmax = (J_R, J_H, J_C)``, and ``eta_C_multi`` (linear-response multi-terminal Carnot efficiency of that
-    heat-flow configuration, ``T X^T.J / sum_+ J``) and ``eta_Wmax`` (``W_max / sum_+ J``).
+    Parameters
+    ----------
+    L4 : array_like, shape (4, 4)
+        The device matrix of :func:`onsager_matrix`.
+    T : float
+        Equilibrium temperature ``T_0`` (``k_B = 1``).
+    XT : array_like, shape (3,)
+        Thermal forces ``(X^T_R, X^T_H, X^T_C)``, ``X^T_a = (T_a - T_0)/T_0**2``.
+    e : float, optional
+        Electron charge (1 in the papers' units).
+
+    Returns
+    -------
+    dict
+        ``S_R`` (thermopowers ``S_{R,a}`` of lead R, ``a = R, H, C``), ``G_RR``, ``K`` (3x3 thermal conductance at
+        ``I^N_R = 0``), ``W_max``, ``Xmu_opt``, heat currents at maximum power ``J_at_Wmax = (J_R, J_H, J_C)``,
+        ``eta_C_multi`` (linear-response multi-terminal Carnot efficiency of that heat-flow configuration,
+        ``T X^T.J / sum_+ J``) and ``eta_Wmax`` (``W_max / sum_+ J``).
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2
+    >>> d = device_quantities(onsager_matrix(FIG2), 8.0, (0.0, 1 / 64, -1 / 64))
+    >>> d["S_R"].round(4).tolist(), round(d["G_RR"], 6)
+    ([0.5029, -0.2471, -0.2558], 0.003697)
     """
     from symqd import onsager as ons
 
@@ -462,9 +607,31 @@ def device_quantities(L4, T, XT, e=1) -> dict:
 
 
 def power_at_zero_heat_input(params) -> float:
-    """Linear-response maximum power on the ray ``J_in = J_H + J_C = 0`` (at maximum power), ``X^T_R = 0``,
-    normalised to ``X^T_H = 1`` (the power is ``W * (X^T_H)**2``). Zero iff the particle row is parallel to the
-    ``J_in`` row, e.g. for ``Lambda_H/U_MH = Lambda_C/U_MC`` (``U_HC -> oo``)."""
+    r"""Linear-response maximum power on the ray ``J_in = J_H + J_C = 0`` (at maximum power), ``X^T_R = 0``.
+
+    Normalised to ``X^T_H = 1`` (the power is ``W * (X^T_H)**2``). Zero iff the particle row is parallel to the
+    ``J_in`` row, e.g. for ``Lambda_H/U_MH = Lambda_C/U_MC`` (``U_HC -> oo``; paper 1 Eq. (12)).
+
+    Parameters
+    ----------
+    params : mapping
+        Thermocouple parameters.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        As :func:`onsager_matrix`.
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2
+    >>> round(power_at_zero_heat_input(FIG2), 6)
+    0.182669
+    """
     L = onsager_matrix(params)
     T = float(tcm_resolve(params)["T_0"])
     v = L[0, 1:]
@@ -476,5 +643,25 @@ def power_at_zero_heat_input(params) -> float:
 
 
 def tcm_resolve(params) -> dict:
-    """The validated flat parameter values (:func:`~.parameters.resolve_parameters`)."""
+    r"""The validated flat parameter values (:func:`~.parameters.resolve_parameters`).
+
+    Parameters
+    ----------
+    params : mapping or Parameters
+        Thermocouple parameters.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ValueError
+        For an invalid parameter (the message names it).
+
+    Examples
+    --------
+    >>> tcm_resolve({"T_0": 5.0})["T_L"]
+    5.0
+    """
     return dict(validate(params).values)
