@@ -107,9 +107,12 @@ def as_symbol(value, default_name: str, what: str, **assumptions) -> sp.Expr:
 
 @dataclass(frozen=True)
 class Transition:
-    """One process ``source -> target`` through the coupling ``reservoir`` (a lead or a bath).
+    r"""One process ``source -> target`` through the coupling ``reservoir`` (a lead or a bath).
 
-    Attributes
+    Created by the couplings' ``transitions`` methods; conventions of the module docstring (``dN``, ``dE``
+    taken from the coupling, positive into the system).
+
+    Parameters
     ----------
     source, target : tuple of int
         Occupation states.
@@ -125,6 +128,15 @@ class Transition:
         Rate symbol ``k_<reservoir>_<source>_<target>`` used in closed forms.
     kind : str
         ``"lead"`` or ``"bath"``.
+
+    Examples
+    --------
+    >>> from symqd.system import System
+    >>> L = Reservoir("L", "D")
+    >>> s = System.build(["D"], {}, [L])
+    >>> t = L.transitions(s, s.states())[0]
+    >>> t.source, t.target, t.dN, t.dE, t.symbol, t.kind
+    ((0,), (1,), 1, eps_D, k_L_0_1, 'lead')
     """
 
     source: tuple

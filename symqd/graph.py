@@ -665,7 +665,7 @@ class MultiCycle:
         >>> from symqd import System, Reservoir, MasterEquation
         >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
         >>> T = {me.part("L").temperature: 1, me.part("R").temperature: 1}
-    >>> sp.simplify(cycle_basis(me)[0].affinity(me).subs(T))
+        >>> sp.simplify(cycle_basis(me)[0].affinity(me).subs(T))
         -mu_L + mu_R
         """
         return sp.together(sp.expand(sp.Add(*[me.part(t.reservoir).affinity(t) for t in self.steps])))
