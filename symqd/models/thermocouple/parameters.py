@@ -348,7 +348,7 @@ def _table(name: str, value, mp: bool) -> dict:
 class Parameters:
     r"""A validated parameter point (or broadcast array of points) of the thermocouple (built by :func:`validate`).
 
-    Energies and temperatures in the paper's energy unit (``k_B = 1``), couplings in units of ``gamma``.
+    Energies, temperatures and rates in units of ``gamma`` (``k_B = hbar = 1``), as in the paper.
 
     Parameters
     ----------
