@@ -299,8 +299,15 @@ def test_fig2_J_trans_positive_decreasing_soft_values():
     c = tc.power_curve(tc.FIG2, 8.0 * np.linspace(0.2, 1.2, 41), with_T_M=False)
     jt = c["J_trans"]
     assert np.all(jt > 0) and np.all(np.diff(jt) < 0)
-    assert jt[0] == pytest.approx(0.14, rel=0.25)  # soft: the paper quotes 0.14 (ours 0.153)
-    assert jt[-1] == pytest.approx(0.03, rel=0.35)  # soft: the paper quotes 0.03 (ours 0.039; spec A5)
+    assert jt[0] == pytest.approx(0.14, rel=0.25)  # soft: the paper quotes 0.14 (ours 0.153; 0.147 at U_HC=106.2)
+    # The paper quotes 0.03 at T_C/T_0 = 1.2; ours is 0.0394 at the stated U_HC = 100. Not a numerical error: at
+    # T_H = 16 the states with H and C both occupied (weight ~exp(-U_HC/T_H)) carry most of J_trans there (0.0054 for
+    # U_HC -> oo), so J_trans(1.2) is exponentially sensitive to U_HC and the quoted 0.03 is U_HC = 106.2
+    # (derivation paper1_figures, "Two deviations"). Regression at the stated parameters, and the paper's value
+    # bracketed by U_HC = 100 and 110 instead of a 35 % tolerance.
+    assert jt[-1] == pytest.approx(0.0394, rel=0.01)
+    j110 = tc.power_curve({**tc.FIG2, "U_HC": 110.0}, np.array([9.6]), with_T_M=False)["J_trans"][0]
+    assert j110 < 0.03 < jt[-1]
 
 
 def test_fig3_J_in_has_two_zeros_and_power_positive_everywhere():
