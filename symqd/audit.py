@@ -334,7 +334,8 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
 
     Parameters
     ----------
-    model : MasterEquation or an object exposing one as ``.me`` (e.g. ``thermocouple.symbolic()``)
+    model : MasterEquation
+        The model, or an object exposing one as ``.me`` (e.g. ``thermocouple.symbolic()``).
     name : str, optional
         Label in the report (default: the dots and couplings).
     reference : str, optional

@@ -66,10 +66,21 @@ def as_symbol(value, default_name: str, what: str, **assumptions) -> sp.Expr:
     value : None, str, int, float, fractions.Fraction or sympy expression
         ``None`` gives the symbol ``default_name``.
     default_name : str
+        Symbol name used when ``value`` is ``None``.
     what : str
         What the value is (for the error message), e.g. ``"reservoir 'L': temperature"``.
     **assumptions
-        sympy assumptions of a new symbol (``positive=True`` for temperatures, ``nonnegative=True`` for couplings).
+        Sympy assumptions of a new symbol (``positive=True`` for temperatures, ``nonnegative=True`` for couplings).
+
+    Returns
+    -------
+    sympy.Expr
+        A Symbol, a number, ``sympy.oo``/``-sympy.oo`` for infinite floats, or the given expression.
+
+    Raises
+    ------
+    ValueError
+        Naming ``what`` for a string that is not an identifier, a boolean, NaN or a non-expression.
 
     Examples
     --------

@@ -22,6 +22,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``symqd``.
 
+    Returns
+    -------
+    argparse.ArgumentParser
+        Subcommands ``derive`` and ``list``, option ``--version``.
+
     Examples
     --------
     >>> build_parser().parse_args(["derive", "engine_generic", "--out", "/tmp/out"]).out

@@ -105,6 +105,7 @@ def counting_weights(me, reservoir: str, kind: str = "N") -> dict:
     Parameters
     ----------
     me : MasterEquation
+        The model (or an object exposing one as ``.me``).
     reservoir : str
         Name of a lead or bath of ``me`` (a name, never parsed).
     kind : {"N", "E"}
@@ -328,6 +329,7 @@ def cumulant_program(me, weights: Mapping, order: int = 2, *, steady: str = "sym
     Parameters
     ----------
     me : MasterEquation
+        The model (or an object exposing one as ``.me``).
     weights : mapping
         ``{rate symbol: d}``: the amount counted when that transition happens (e.g. :func:`counting_weights`; for a
         heat current ``dE - mu dN``; for several reservoirs the sum of their weights). Transitions not listed count 0.

@@ -302,8 +302,9 @@ def run_program(program: list, outputs: list, values: dict) -> list:
 
 
 def elimination_numerators(n: int, edges: list, weight) -> list:
-    r"""The unnormalized steady state of :func:`elimination_program` as nested sympy expressions (shared DAG);
-    proportional to :func:`tree_numerators`.
+    r"""The unnormalized steady state of :func:`elimination_program` as nested sympy expressions.
+
+    The expressions share subexpressions (a DAG) and are proportional to :func:`tree_numerators`.
 
     Parameters
     ----------
@@ -622,8 +623,10 @@ def fundamental_cycles(n: int, edges: list, tree: list | None = None) -> list:
 # -- Schnakenberg / Hill cycles on the multigraph (any model) -------------------------------------------------------
 @dataclass(frozen=True)
 class MultiCycle:
-    r"""A fundamental cycle of the transition multigraph: parallel transitions through different leads or baths are
-    different edges (so a cycle may run ``s -> t`` through lead L and back ``t -> s`` through lead R).
+    r"""A fundamental cycle of the transition multigraph (built by :func:`cycle_basis`).
+
+    Parallel transitions through different leads or baths are different edges (so a cycle may run ``s -> t``
+    through lead L and back ``t -> s`` through lead R).
 
     Parameters
     ----------
@@ -648,8 +651,10 @@ class MultiCycle:
     reverse: tuple
 
     def affinity(self, me) -> sp.Expr:
-        r"""Cycle affinity ``A_c = sum_steps ln(k_forward/k_backward) = -sum_steps (dE - dN mu)/T`` (local detailed
-        balance of every lead and bath; Schnakenberg, Rev. Mod. Phys. 48, 571 (1976)).
+        r"""Cycle affinity ``A_c = sum_steps ln(k_forward/k_backward) = -sum_steps (dE - dN mu)/T``.
+
+        Follows from local detailed balance of every lead and bath (Schnakenberg, Rev. Mod. Phys. 48, 571
+        (1976)).
 
         Parameters
         ----------
@@ -805,8 +810,10 @@ def cycle_basis(me) -> list:
 
 
 def prove_cycle_entropy_production(me, *, points: int = 2, seed: int = 0) -> bool:
-    r"""Exact proof (random rational points) that ``sum_c F_c A_c = dS/dt = -sum_alpha J_alpha/T_alpha`` and that
-    every particle/energy current is the cycle sum ``I_alpha = sum_c F_c n_alpha(c)``, at *any* bias.
+    r"""Prove exactly that the entropy production and every current are sums over the cycle basis, at any bias.
+
+    Checked at random rational points: ``sum_c F_c A_c = dS/dt = -sum_alpha J_alpha/T_alpha`` and every
+    particle/energy current is the cycle sum ``I_alpha = sum_c F_c n_alpha(c)``.
 
     Rates are independent random rationals (the identities are linear algebra on the steady state, they do not need
     physical rates); energies, potentials and temperatures are random rationals too, so the cycle affinities
@@ -897,8 +904,10 @@ def _eval_mod(expr, env: dict, p: int) -> int:
 
 def prove_program_stationary(me, program=None, pis=None, *, points: int = 3, seed: int = 0,
                              modulus: int = MODULUS) -> bool:
-    r"""Exact check that an elimination program's steady state satisfies ``W pi = 0``, at random points modulo a
-    61-bit prime (Schwartz-Zippel: a false pass has probability ~ deg/2^61 per point).
+    r"""Check exactly that an elimination program's steady state satisfies ``W pi = 0``.
+
+    At random points modulo a 61-bit prime (Schwartz-Zippel: a false pass has probability ~ deg/2^61 per
+    point).
 
     Works for models far past tree enumeration (16, 32 states): rational arithmetic would blow up, residues do
     not.

@@ -276,8 +276,10 @@ def boltzmann_state(me, T) -> dict:
 
 
 def energy_only_reservoirs(me) -> tuple:
-    r"""Couplings that cannot carry a steady particle current: every bath, and every lead that is the only lead on
-    the set of dots its levels are connected to through baths (the electron number there changes only through it).
+    r"""Find the couplings that cannot carry a steady particle current.
+
+    Every bath, and every lead that is the only lead on the set of dots its levels are connected to through
+    baths (the electron number there changes only through it).
 
     Parameters
     ----------

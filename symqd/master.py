@@ -258,8 +258,10 @@ class MasterEquation:
 
     @cached_property
     def multi_edges(self) -> tuple:
-        r"""Undirected multigraph edges: ``((i, j), reservoir, forward, backward)`` with ``i < j`` state indices and
-        the two opposite transitions through the same lead or bath (different reservoirs are different edges).
+        r"""Undirected multigraph edges ``((i, j), reservoir, forward, backward)``, one per lead or bath.
+
+        ``i < j`` are state indices, ``forward``/``backward`` the two opposite transitions through the same lead
+        or bath (different reservoirs are different edges).
 
         Examples
         --------

@@ -102,8 +102,9 @@ def gth_steady_state_numpy(Q: np.ndarray) -> np.ndarray:
 
 
 def gth_steady_state_mpmath(Q) -> list:
-    r""":func:`gth_steady_state_numpy` for one point in mpmath (``Q`` a list of lists of mpf), at the working
-    precision; no floor is needed (mpmath exponents do not underflow).
+    r""":func:`gth_steady_state_numpy` for one point in mpmath, at the working precision.
+
+    ``Q`` is a list of lists of mpf; no floor is needed (mpmath exponents do not underflow).
 
     Parameters
     ----------
@@ -348,6 +349,7 @@ class CompiledModel:
     Parameters
     ----------
     me : MasterEquation
+        The model to compile.
     fixed : mapping, optional
         Parameters to substitute before compiling, ``{name or Symbol: number or sympy expression}`` (names are
         symbol names, never parsed).
@@ -514,8 +516,9 @@ class CompiledModel:
 
     @cached_property
     def program(self) -> tuple:
-        r"""The straight-line elimination program ``(assignments, probabilities)`` that is compiled (normalized,
-        exit sums guarded; :func:`symqd.graph.elimination_program`).
+        r"""The straight-line elimination program ``(assignments, probabilities)`` that is compiled.
+
+        Normalized, exit sums guarded (:func:`symqd.graph.elimination_program`).
 
         Examples
         --------
@@ -560,9 +563,10 @@ class CompiledModel:
 
     @cached_property
     def identically_zero(self) -> frozenset:
-        r"""Observables that vanish identically in the steady state (e.g. ``IN`` of a lead that is the only one on
-        its dots, ``IN`` of a bath): proven by exact evaluation at two random rational points of rates *and*
-        parameters (Schwartz-Zippel), and returned as exact zeros.
+        r"""Observables that vanish identically in the steady state, returned as exact zeros.
+
+        E.g. ``IN`` of a lead that is the only one on its dots, ``IN`` of a bath: proven by exact evaluation at
+        two random rational points of rates *and* parameters (Schwartz-Zippel).
 
         Examples
         --------

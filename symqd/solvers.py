@@ -169,8 +169,9 @@ def find_root(f, lo, hi, *, xatol: float = 0.0, xrtol: float = 4e-16, fatol: flo
 
 
 def bracket_root(f, xl0, xr0, *, xmin=-np.inf, xmax=np.inf, factor: float = 2.0, maxiter: int = 1000):
-    r"""Grow ``[xl0, xr0]`` (within ``[xmin, xmax]``) until ``f(x, idx)`` changes sign, elementwise
-    (:func:`scipy.optimize.elementwise.bracket_root`).
+    r"""Grow ``[xl0, xr0]`` (within ``[xmin, xmax]``) until ``f(x, idx)`` changes sign, elementwise.
+
+    A thin layer over :func:`scipy.optimize.elementwise.bracket_root`.
 
     Parameters
     ----------
@@ -219,6 +220,7 @@ def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-
     step_limit : callable ``step_limit(dx, dy, x, y) -> factor >= 1``
         Damping: the step is divided by this factor.
     maxiter : int
+        Iteration limit.
     h : float
         Forward-difference step for the Jacobian (relative to the variable's natural scale: ``x`` and ``y``
         are assumed O(1)).

@@ -95,8 +95,10 @@ def spinful_level(name: str, level=None, U=None) -> tuple:
 
 
 def levels(name: str, n: int, *, U=None) -> tuple:
-    r"""A dot with ``n`` spinless levels ``<name>0 .. <name>{n-1}`` (levels ``eps_<name>0``...), every pair
-    interacting with the same charging energy ``U`` (default symbol ``U_<name>``).
+    r"""A dot with ``n`` spinless levels, every pair interacting with the same charging energy ``U``.
+
+    The levels are dots ``<name>0 .. <name>{n-1}`` (level symbols ``eps_<name>0``...); ``U`` defaults to the
+    symbol ``U_<name>``.
 
     Parameters
     ----------
@@ -141,7 +143,9 @@ class System:
     Parameters
     ----------
     dots : tuple of :class:`Dot`
+        The dots in declaration order (occupation tuples follow it).
     interactions : tuple of ``((a, b), U)``
+        Pair interactions, each pair once (paper 1 Eq. (1)); ``U = sympy.oo`` excludes the pair.
     reservoirs : tuple of :class:`~symqd.baths.Reservoir` and :class:`~symqd.baths.BosonicBath`
         All couplings in declaration order (:attr:`leads` and :attr:`baths` split them).
 

@@ -314,8 +314,9 @@ def fermi_symbols(expr) -> tuple:
 
 
 def ring_eval(R, expr):
-    r"""Convert a nested sympy expression (sums/products/integer powers of ring generators) to ``R`` without
-    expanding it in sympy.
+    r"""Convert a nested sympy expression to an element of the polynomial ring ``R`` without expanding it in sympy.
+
+    The expression is built from sums, products and integer powers of ring generators.
 
     Parameters
     ----------

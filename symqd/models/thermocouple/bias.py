@@ -30,10 +30,7 @@ NOISE_RTOL = 256 * np.finfo(float).eps
 class NoGeneratedPowerWarning(UserWarning):
     r"""P_gen <= 0 (up to rounding) at every bias: the device generates no power; ``(0, 0)`` is returned there.
 
-    Parameters
-    ----------
-    *args
-        The message, as for any warning.
+    Issued by :func:`optimal_bias` (and :func:`power_curve`); constructed like any warning, from the message.
 
     Examples
     --------

@@ -350,8 +350,9 @@ class SymbolicThermocouple:
         return self._form(expr, form)
 
     def addition_energy(self, h: int, c: int) -> sp.Expr:
-        r"""``E_{1hc} - E_{0hc}`` (paper 1 Eq. (1)): the energy an electron brings onto dot M with the upper dots in
-        ``(h, c)``.
+        r"""``E_{1hc} - E_{0hc}`` (paper 1 Eq. (1)): the energy an electron brings onto dot M.
+
+        The upper dots H and C are in the occupation ``(h, c)``.
 
         Parameters
         ----------

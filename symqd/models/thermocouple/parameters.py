@@ -147,6 +147,7 @@ def is_mp(value) -> bool:
     Parameters
     ----------
     value : object
+        Any value.
 
     Returns
     -------
@@ -167,6 +168,7 @@ def to_mpf(value):
     Parameters
     ----------
     value : int, float, Fraction, sympy Rational or mpmath number
+        A scalar parameter value.
 
     Returns
     -------
@@ -472,8 +474,9 @@ class Parameters:
         return np.broadcast_to(np.asarray(self.values[name], dtype=float), self.shape)
 
     def flat(self) -> "Parameters":
-        r"""Array values broadcast to :attr:`shape` and raveled to shape ``(n,)`` (a scalar set: every value becomes a
-        length-1 array); numpy mode.
+        r"""Array values broadcast to :attr:`shape` and raveled to shape ``(n,)`` (numpy mode).
+
+        A scalar set: every value becomes a length-1 array.
 
         Returns
         -------
@@ -656,6 +659,7 @@ def is_infinite(value) -> bool:
     Parameters
     ----------
     value : float, array_like or mpmath number
+        A parameter value (``U_HC``).
 
     Returns
     -------

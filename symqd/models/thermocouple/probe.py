@@ -41,12 +41,8 @@ RESIDUAL_RTOL = 1e-13
 class ProbeNotConvergedError(RuntimeError):
     r"""The self-consistency conditions I^N_P = J_P = 0 have no (unique) solution or the solver did not converge.
 
-    A :class:`RuntimeError`; the message names the parameter point (index into the broadcast shape).
-
-    Parameters
-    ----------
-    *args
-        The message, as for any exception.
+    A :class:`RuntimeError`; the message names the parameter point (index into the broadcast shape). It is
+    constructed like any exception, from the message.
 
     Examples
     --------
@@ -160,8 +156,9 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
 
 
 def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict: bool = True):
-    r"""``(T_P, mu_P)`` arrays of shape ``P.shape`` for a validated numpy-mode :class:`Parameters` (paper 1 Eq. (20)
-    with ``I^N_P = J_P = 0``).
+    r"""``(T_P, mu_P)`` with ``I^N_P = J_P = 0`` (paper 1 Eq. (20)) for a validated numpy-mode :class:`Parameters`.
+
+    Arrays of shape ``P.shape``.
 
     Parameters
     ----------
