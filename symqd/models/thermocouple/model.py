@@ -416,9 +416,15 @@ def compiled(uhc_infinite: bool = False, probe: bool = False):
     >>> cm.parameter_names[:4], len(cm.parameter_names)
     (('T_C', 'T_H', 'T_L', 'T_R'), 18)
     """
+    from symqd.currents import currents
     from symqd.numeric import CompiledModel
 
-    return CompiledModel(symbolic(bool(uhc_infinite), bool(probe)).me)
+    me = symbolic(bool(uhc_infinite), bool(probe)).me
+    c = currents(me)
+    mu_R = me.part("R").mu
+    # the paper's combinations (Eqs. (10), (14)) are observables of the engine like the currents themselves
+    paper = {"P_gen": -mu_R * c.IN["R"], "J_in": c.J["H"] + c.J["C"], "J_trans": c.J["H"] - c.J["C"]}
+    return CompiledModel(me, observables=paper)
 
 
 def addition_energy(h: int, c: int, *, uhc_infinite: bool = False) -> sp.Expr:

@@ -98,7 +98,6 @@ def _assemble(out: dict, mu_R, backend: str) -> dict:
             a = np.array(np.broadcast_to(v, shape), dtype=float)
             return a[()] if shape == () else a  # numpy scalar (np.float64) for a scalar point
 
-        mu = np.asarray(mu_R, dtype=float)
     else:
         zero = mpmath.mpf(0)
 
@@ -106,15 +105,17 @@ def _assemble(out: dict, mu_R, backend: str) -> dict:
             return v
 
         mu = mu_R
+    # every key comes from the engine's observables (currents, dS_dt and the paper's P_gen, J_in, J_trans compiled
+    # in model.compiled); only the reservoirs a model does not have (P without probe) and the excluded state
+    # (m, 1, 1) of the 6-state model are filled with exact zeros. The engine's "P" (-sum mu I^N) equals P_gen
+    # only without a probe, so it is not reported.
     res = {"p": {s: arr(out["p"][s]) if s in out["p"] else zero for s in STATES}}
     for a in RESERVOIRS:
         for q in ("IN", "IE", "J"):
             key = f"{q}_{a}"
             res[key] = arr(out[key]) if key in out else zero
-    res["P_gen"] = arr(-mu * res["IN_R"])
-    res["J_in"] = res["J_H"] + res["J_C"]
-    res["J_trans"] = res["J_H"] - res["J_C"]
-    res["dS_dt"] = arr(out["dS_dt"])
+    for key in ("P_gen", "J_in", "J_trans", "dS_dt"):
+        res[key] = arr(out[key])
     return res
 
 
