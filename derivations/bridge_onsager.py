@@ -15,6 +15,7 @@ import random
 import numpy as np
 import sympy as sp
 
+from symqd.latex import Align, Equation, Prose, Section, render
 from symqd.models import thermocouple as tcm
 from symqd.models.thermocouple.linear_response import (
     closed_form, device_quantities, drag_coefficients, generic, onsager_matrix, power_at_zero_heat_input,
@@ -26,9 +27,17 @@ SECTION = "bridge"
 PARAMS = {**tcm.FIG4, "U_HC": math.inf}
 
 
+def _num(v, digits=3) -> str:
+    """A number for LaTeX math: 1.52\\times10^{-6} instead of 1.52e-06."""
+    t = f"{v:.{digits}g}"
+    if "e" not in t:
+        return t
+    m, e = t.split("e")
+    return f"{m}\\times10^{{{int(e)}}}"
+
+
 def _network_tex():
-    return r"""\subsection{Onsager matrix of a master equation from its equilibrium network}
-At equilibrium (all reservoirs at $T$, $\mu=0$) each transition pair $e=(s\to t,\alpha)$ carries the one-way flux
+    return render([Section("Onsager matrix of a master equation from its equilibrium network", level=2)]) + r"""At equilibrium (all reservoirs at $T$, $\mu=0$) each transition pair $e=(s\to t,\alpha)$ carries the one-way flux
 $\phi_e=\gamma_e f(\Delta E_e/T)\,p^{\mathrm{eq}}_s$, $p^{\mathrm{eq}}_s\propto e^{-E_s/T}$ (detailed balance,
 checked against the matrix-tree form). With $p=p^{\mathrm{eq}}(1+u)$ the net edge current is
 \begin{equation}
@@ -46,9 +55,9 @@ with a heat row and column only.
 """
 
 
-def _closed_tex():
-    return r"""\subsection{Closed form for $U_{HC}\to\infty$}
-Ordering $(I^N_R,J_R,J_H,J_C)=L\,(X^\mu_R,X^T_R,X^T_H,X^T_C)$, reference L. For $hc\in\{00,10,01\}$ let
+def _closed_tex(d):
+    """The U_HC -> oo closed form; the drag coefficients printed from the proven sympy objects ``d``."""
+    head = render([Section(r"Closed form for $U_{HC}\to\infty$", level=2)]) + r"""Ordering $(I^N_R,J_R,J_H,J_C)=L\,(X^\mu_R,X^T_R,X^T_H,X^T_C)$, reference L. For $hc\in\{00,10,01\}$ let
 $g_{hc}=\phi_{L,hc}+\phi_{R,hc}$, $\sigma_{hc}=\phi_{L,hc}\phi_{R,hc}/g_{hc}$, $\rho_{hc}=\gamma_R(h,c)/[\gamma_L(h,c)+\gamma_R(h,c)]$,
 $E_{hc}=\varepsilon_M+U_{MH}h+U_{MC}c$, $a_{hc}=(1,E_{hc},0,0)^{\mathsf T}$. The loops (11a), (11b) have drive vectors
 $b_H=(\Lambda_H,\rho_{00}E_{00}-\rho_{10}E_{10},U_{MH},0)^{\mathsf T}$, $b_C=(\Lambda_C,\rho_{00}E_{00}-\rho_{01}E_{01},0,U_{MC})^{\mathsf T}$
@@ -59,11 +68,9 @@ L=\sum_{hc}\sigma_{hc}\,a_{hc}a_{hc}^{\mathsf T}+\begin{pmatrix}b_H&b_C\end{pmat
 \end{equation}
 a sum of positive semidefinite terms (proof of $L\ge0$), equal to the generic network form (exact check).
 The non-local drag coefficients coupling the heat flows of H and C to the L$\to$R particle current are
-\begin{equation}
-L_{I^N_R,J_H}=\frac{U_{MH}\,(\Lambda_H R_{CC}-\Lambda_C r_{00})}{R_{HH}R_{CC}-r_{00}^2},\qquad
-L_{I^N_R,J_C}=\frac{U_{MC}\,(\Lambda_C R_{HH}-\Lambda_H r_{00})}{R_{HH}R_{CC}-r_{00}^2},
-\end{equation}
-and the linear-response Eq.~(13): $L_{I^N_R,J_\beta}=\frac{\Lambda_H}{U_{MH}}L_{J_H,J_\beta}+\frac{\Lambda_C}{U_{MC}}L_{J_C,J_\beta}$
+"""
+    drag = Align([("L_{I^N_R,J_H}", d["L_N_TH"]), ("L_{I^N_R,J_C}", d["L_N_TC"])], columns=2)
+    return head + drag.latex() + r"""and the linear-response Eq.~(13): $L_{I^N_R,J_\beta}=\frac{\Lambda_H}{U_{MH}}L_{J_H,J_\beta}+\frac{\Lambda_C}{U_{MC}}L_{J_C,J_\beta}$
 for $\beta=H,C$ (not for the local columns $X^\mu_R$, $X^T_R$, which carry the direct L--R terms $\sigma_{hc}$).
 If $\Lambda_H/U_{MH}=\Lambda_C/U_{MC}$ the particle row is parallel to the $J_{\mathrm{in}}$ row and no power is produced at
 $J_{\mathrm{in}}=0$; otherwise the maximum power on the $J_{\mathrm{in}}=0$ ray is positive and quadratic in $\Delta T$.
@@ -85,7 +92,7 @@ def run(ctx):
     ctx.check("drag L_{N,TH} closed form", sp.cancel(cf.L[0, 2] - d["L_N_TH"]) == 0)
     ctx.check("drag L_{N,TC} closed form", sp.cancel(cf.L[0, 3] - d["L_N_TC"]) == 0)
     ctx.write_tex("network", _network_tex())
-    ctx.write_tex("closed_form", _closed_tex())
+    ctx.write_tex("closed_form", _closed_tex(d))
 
     # 3. device quantities (Fig. 4 couplings, U_HC -> oo)
     T0 = PARAMS["T_0"]
@@ -104,17 +111,19 @@ def run(ctx):
     Pz_eq = power_at_zero_heat_input({**PARAMS, "U_MC": PARAMS["U_MH"]})
     ctx.check("power at J_in=0 > 0 for Lambda_H/U_MH != Lambda_C/U_MC", Pz > 0, P=Pz)
     ctx.check("power at J_in=0 vanishes for U_MH = U_MC", abs(Pz_eq) < 1e-12 * Pz, P=Pz_eq)
-    rows = [("L", L)]
-    body = r"\subsection{Numbers: Fig.~4 couplings, $U_{HC}\to\infty$, $T_0=%g$}" % T0 + "\n"
-    body += "\\begin{equation}\nL=\\begin{pmatrix}" + r"\\".join(
-        " & ".join(f"{x:.4g}" for x in r) for r in rows[0][1]) + "\\end{pmatrix}\n\\end{equation}\n"
-    body += (r"Via \texttt{symqd.onsager} (H, C embedded with a decoupled fictitious particle channel, which leaves every"
-             r" R-voltage quantity unchanged): $G_{RR}=%.4g$, $S_{R,(R,H,C)}=(%s)$. For $\Delta T_H=-\Delta T_C=1$:"
-             r" $W_{\max}=%.3g$, $\eta(W_{\max})=%.3g$, linear-response multi-terminal Carnot efficiency $%.3g$"
-             r" (paper 2: $\eta(W_{\max})\le\eta_C/2$). On the ray $J_{\mathrm{in}}=0$ the maximum power is"
-             r" $%.3g\,(X^T_H)^2$ (exotic power, forbidden by the conventional-thermocouple bound Eq.~(23), whose right"
-             r" side vanishes at $J_{\mathrm{in}}=0$); with $U_{MC}=U_{MH}$ it is $%.1g$." "\n") % (
-        dq["G_RR"], ", ".join(f"{x:.3g}" for x in dq["S_R"]), dq["W_max"], dq["eta_Wmax"], dq["eta_C_multi"], Pz, Pz_eq)
+    Lm = sp.Matrix(L).applyfunc(lambda v: sp.Float(v, 4))
+    body = render([
+        Section(r"Numbers: Fig.~4 couplings, $U_{HC}\to\infty$, $T_0=%g$" % T0, level=2),
+        Equation("L", Lm),
+        Prose((r"Via \texttt{symqd.onsager} (H, C embedded with a decoupled fictitious particle channel, which leaves"
+               r" every R-voltage quantity unchanged): $G_{RR}=%.4g$, $S_{R,(R,H,C)}=(%s)$. For $\Delta T_H=-\Delta T_C=1$:"
+               r" $W_{\max}=%s$, $\eta(W_{\max})=%s$, linear-response multi-terminal Carnot efficiency $%.3g$"
+               r" (paper 2: $\eta(W_{\max})\le\eta_C/2$). On the ray $J_{\mathrm{in}}=0$ the maximum power is"
+               r" $%s\,(X^T_H)^2$ (exotic power, forbidden by the conventional-thermocouple bound Eq.~(23), whose"
+               r" right side vanishes at $J_{\mathrm{in}}=0$); with $U_{MC}=U_{MH}$ it is $%s$.") % (
+            dq["G_RR"], ", ".join(f"{x:.3g}" for x in dq["S_R"]), _num(dq["W_max"]), _num(dq["eta_Wmax"]),
+            dq["eta_C_multi"], _num(Pz), _num(Pz_eq, 1))),
+    ])
     ctx.write_tex("numbers", body)
 
     # 4. linear vs nonlinear at V = 0 as Delta T grows (T_H = T0(1+tau), T_C = T0(1-tau))
@@ -135,12 +144,13 @@ def run(ctx):
 
     fig, ax = plt.subplots(1, 2, figsize=(9, 3.6))
     breaks = {}
+    names = {"IN_R": r"$I^N_R$", "J_H": r"$J_H$", "J_C": r"$J_C$"}
     for k, c in (("IN_R", "C0"), ("J_H", "C3"), ("J_C", "C2")):
         a, b = np.array(nl[k]), np.array(lin[k])
-        ax[0].plot(taus, a, c, label=f"{k} nonlinear")
-        ax[0].plot(taus, b, c + "--", label=f"{k} linear")
+        ax[0].plot(taus, a, c, label=f"{names[k]} nonlinear")
+        ax[0].plot(taus, b, c + "--", label=f"{names[k]} linear")
         ratio = a / b
-        ax[1].plot(taus, ratio, c, label=k)
+        ax[1].plot(taus, ratio, c, label=names[k])
         bad = np.where(np.abs(ratio - 1) > 0.1)[0]
         breaks[k] = float(taus[bad[0]]) if len(bad) else float("nan")
         ctx.record(f"breakdown_10pct_tau_{k}", breaks[k])
