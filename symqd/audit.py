@@ -540,7 +540,7 @@ def audit(model, *, name: str | None = None, reference: str | None = None, point
         pr = [_rational(rng) for _ in me.states]
         Z = sum(pr)
         pr = [x / Z for x in pr]
-        kvr, phi = {}, {}
+        kvr = {}
         for (_ij, _r, f, b) in me.multi_edges:
             fl = _rational(rng)
             kvr[f.symbol] = fl / pr[me.index[f.source]]
@@ -624,8 +624,6 @@ class _Network:
         self.me = None
 
     def solve(self, fluxes, env, *, mp: bool):
-        from symqd.master import MasterEquation  # noqa: F401  (type only)
-
         edges = self.edges
         nf = len(self.force_labels)
         states = sorted({e.source for e in edges} | {e.target for e in edges})

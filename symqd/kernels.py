@@ -168,8 +168,12 @@ def _cache_dir() -> Path:
 
 
 #: -ffast-math lets gcc call glibc's SIMD exp (libmvec); every input is validated finite and every intermediate of
-#: the subtraction-free program is positive and finite (exit sums floored), so finite-math assumptions hold
-FLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-shared", "-fPIC"]
+#: the subtraction-free program is positive and finite (exit sums floored), so finite-math assumptions hold.
+#: Compile and link are separate steps: linking a shared object with -ffast-math pulls in crtfastmath.o, whose
+#: constructor switches the whole process to flush-subnormals-to-zero (a silent change of every later numpy
+#: result); the link step below has no fast-math flag, and a test checks that subnormals survive loading.
+FLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-fPIC"]
+LINK_FLAGS = ["-shared"]
 
 
 def compile_kernel(cm):
@@ -207,14 +211,18 @@ def compile_kernel(cm):
     if cc is None:
         raise RuntimeError("no C compiler found (set CC or install gcc)")
     src, outputs = kernel_source(cm)
-    key = hashlib.sha256((src + " ".join(FLAGS)).encode()).hexdigest()[:20]
+    key = hashlib.sha256((src + " ".join(FLAGS + LINK_FLAGS)).encode()).hexdigest()[:20]
     d = _cache_dir()
     lib = d / f"symqd_kernel_{key}.so"
     if not lib.exists():
         c = d / f"symqd_kernel_{key}.c"
         c.write_text(src)
         tmp = d / f"symqd_kernel_{key}.{os.getpid()}.so"
-        res = subprocess.run([cc, *FLAGS, "-o", str(tmp), str(c), "-lm"], capture_output=True, text=True)
+        obj = d / f"symqd_kernel_{key}.{os.getpid()}.o"
+        res = subprocess.run([cc, *FLAGS, "-c", "-o", str(obj), str(c)], capture_output=True, text=True)
+        if res.returncode == 0:
+            res = subprocess.run([cc, *LINK_FLAGS, "-o", str(tmp), str(obj), "-lm"], capture_output=True, text=True)
+        obj.unlink(missing_ok=True)
         if res.returncode != 0:
             raise RuntimeError(f"C compilation failed: {res.stderr.strip()[:500]}")
         os.replace(tmp, lib)
@@ -304,7 +312,6 @@ class KernelModel:
         if unknown:
             raise ValueError(f"outputs: unknown name(s) {unknown}; available: 'p', {cm.observable_names}")
         size = int(np.prod(shape)) if shape else 1
-        flat = {n: np.broadcast_to(vals[n], shape) for n in cm.parameter_names}
         # zero couplings that split the graph are refused exactly as on the numpy path
         cm._check_connected(vals, shape, "numpy")
         nout = len(self.outputs)

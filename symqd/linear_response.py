@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from symqd.fermi import fermi
 
 __all__ = [
     "Edge",

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import random
-import warnings
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property

@@ -92,8 +92,6 @@ def _block(cm, grid_axes, names, fixed, shape, keys, start, stop, backend):
     for n, ax, ii in zip(names, grid_axes, idx):
         vals[n] = np.asarray(ax, dtype=float)[ii]
     if backend == "c":
-        from symqd.kernels import KernelModel
-
         km = _kernel_cache(cm)
         r = km.evaluate(vals, outputs=keys)
     else:

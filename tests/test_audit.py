@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
-import sympy as sp
 
 from symqd import BosonicBath, MasterEquation, Reservoir, System, spinful_level
 from symqd.audit import AuditReport, audit

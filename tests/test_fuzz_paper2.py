@@ -12,8 +12,6 @@ from mpmath.calculus.quadrature import GaussLegendre
 from symqd import onsager as o
 from symqd.models import three_terminal as tt
 
-from mpmath.calculus.quadrature import GaussLegendre
-
 _NODES = {}
 
 def _nodes(degree, dps):

@@ -65,3 +65,16 @@ def test_kernel_scalar_point_and_fallback_notice(monkeypatch):
         km = kernels.KernelModel(cm)
     assert not km.available and any("using the numpy backend" in str(x.message) for x in w)
     assert abs(float(km.evaluate(vals)["IN_R"]) - float(cm.evaluate(vals)["IN_R"])) == 0
+
+
+def test_loading_a_kernel_keeps_subnormal_numbers_in_the_whole_process():
+    """A shared object linked with -ffast-math would switch the process to flush-to-zero (crtfastmath.o)."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from symqd import *; from symqd.kernels import KernelModel; "
+            "me = MasterEquation(System.build(['D'], {}, [Reservoir('L', 'D'), Reservoir('R', 'D')])); "
+            "km = KernelModel(CompiledModel(me)); assert km.available; "
+            "x = np.array([1e-310]); print(float((x * 1.0)[0]) > 0 and float(np.float64(1e-300) * 1e-10) > 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"

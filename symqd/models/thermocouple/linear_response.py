@@ -52,7 +52,7 @@ from symqd.fermi import MPMATH_MODULE, NUMPY_MODULE
 from symqd.linear_response import LinearResponse, network, onsager_matrix as _generic_onsager
 
 from .model import cached, symbolic
-from .parameters import Parameters, to_mpf, validate
+from .parameters import to_mpf, validate
 
 __all__ = [
     "CURRENTS",

@@ -104,7 +104,6 @@ def _assemble(out: dict, mu_R, backend: str) -> dict:
         def arr(v):
             return v
 
-        mu = mu_R
     # every key comes from the engine's observables (currents, dS_dt and the paper's P_gen, J_in, J_trans compiled
     # in model.compiled); only the reservoirs a model does not have (P without probe) and the excluded state
     # (m, 1, 1) of the 6-state model are filled with exact zeros. The engine's "P" (-sum mu I^N) equals P_gen
