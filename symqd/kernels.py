@@ -315,8 +315,22 @@ class KernelModel:
         # zero couplings that split the graph are refused exactly as on the numpy path
         cm._check_connected(vals, shape, "numpy")
         nout = len(self.outputs)
-        res = np.empty((nout, size))
+        n = cm.me.n
+        nobs = len(cm.observable_names)
+        # rows kept for the caller: the requested outputs, plus (for the cancellation check) the currents and their
+        # gross fluxes; every other kernel output goes to a chunk-sized scratch buffer only
+        row = {name: n + j for j, name in enumerate(cm.observable_names)}
+        keep = set()
+        if "p" in keys:
+            keep |= set(range(n))
+        keep |= {row[k] for k in keys if k != "p"}
+        if cm.refine:
+            keep |= {row[k] for k in cm._current_names}
+            keep |= set(range(n + nobs, nout))
+        keep = sorted(keep)
+        res = {j: np.empty(size) for j in keep}
         step = min(self.chunk_size, size)
+        scratch = np.empty((nout, step))
         columns = []
         for name in cm.parameter_names:
             v = np.asarray(vals[name], dtype=float)
@@ -324,20 +338,24 @@ class KernelModel:
                 columns.append((True, np.full(step, float(v.reshape(-1)[0]))))
             else:
                 columns.append((False, np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1)))
+        out_ptrs = [ctypes.c_void_p(scratch[j].ctypes.data) for j in range(nout)]
         for i0 in range(0, size, step):
             i1 = min(size, i0 + step)
             ins = [col[: i1 - i0] if scalar else col[i0:i1] for scalar, col in columns]
-            args = [ctypes.c_long(i1 - i0)] + [ctypes.c_void_p(a.ctypes.data) for a in ins]
-            args += [ctypes.c_void_p(res[j, i0:i1].ctypes.data) for j in range(nout)]
-            self._fn(*args)
-        n = cm.me.n
-        full = {"p": {s: res[i].reshape(shape) for i, s in enumerate(cm.me.states)}}
-        for j, name in enumerate(self.outputs[n:n + len(cm.observable_names)]):
-            full[name] = res[n + j].reshape(shape)
+            self._fn(ctypes.c_long(i1 - i0), *[ctypes.c_void_p(a.ctypes.data) for a in ins], *out_ptrs)
+            for j in keep:
+                res[j][i0:i1] = scratch[j, : i1 - i0]
+        full = {}
+        if "p" in keys:
+            full["p"] = {s: res[i].reshape(shape) for i, s in enumerate(cm.me.states)}
+        for name in cm.observable_names:
+            if row[name] in res:
+                full[name] = res[row[name]].reshape(shape)
         for name in cm.identically_zero:
-            full[name] = np.zeros(shape)
-        gross = [res[n + len(cm.observable_names) + j].reshape(shape) for j in range(len(cm._current_names))]
+            if name in full:
+                full[name] = np.zeros(shape)
         if cm.refine:
+            gross = [res[n + nobs + j].reshape(shape) for j in range(len(cm._current_names))]
             cm._refine(full, vals, shape, None, None, None, "closed_form", gross=gross)
         if not shape:
             full = {k: ({s: np.float64(x) for s, x in v.items()} if k == "p" else np.float64(v)) for k, v in

@@ -930,7 +930,7 @@ class CompiledModel:
         if not flagged.any():
             return
         idx = np.argwhere(flagged) if shape else [()]
-        dependent = [k for k in self.observable_names if k not in zero]
+        dependent = [k for k in self.observable_names if k not in zero and k in out]
         for nm in dependent:
             if shape:
                 out[nm] = np.array(out[nm], dtype=float, copy=True)
