@@ -21,7 +21,7 @@ import sympy as sp
 
 from symqd.currents import prove_conservation
 from symqd.graph import prove_stationary
-from symqd.latex import align, equation, tex
+from symqd.latex import Section, align, equation, render, tex
 from symqd.master import state_label
 from symqd import verify
 from symqd.models.thermocouple import theory as th
@@ -82,7 +82,7 @@ def _asymmetries(ctx):
     frac = lambda hc: th.gamma_symbol("R", *hc) / G(hc)  # noqa: E731
     ctx.check("Lambda_H = gamma_R(0,0)/Gamma(0,0) - gamma_R(1,0)/Gamma(1,0)", _zero(LH - frac((0, 0)) + frac((1, 0))))
     ctx.check("Lambda_C = gamma_R(0,0)/Gamma(0,0) - gamma_R(0,1)/Gamma(0,1)", _zero(LC - frac((0, 0)) + frac((0, 1))))
-    body = "\\subsection{Asymmetry parameters, Eq.~(12)}\n"
+    body = render([Section(r"Asymmetry parameters, Eq.~(12)", level=2)])
     body += ("With $\\Gamma(h,c)=\\gamma_L(h,c)+\\gamma_R(h,c)$, the asymmetries are the differences of the fractions "
              "of dot M's coupling that goes to lead R on the two M edges of each cycle (checked symbolically):\n")
     body += align([(r"\Lambda_{H}", _tex(LH)),
@@ -116,7 +116,7 @@ def _six_state(ctx, z):
     rows = []
     for (s, t), w in z.w.items():
         rows.append((r"w_{%s\to %s}" % (state_label(s), state_label(t)), _w_fermi_tex(z, s, t)))
-    body = "\\subsection{The 6-state model ($U_{HC}\\to\\infty$) at $V=0$, $T_L=T_R=T_0$}\n"
+    body = render([Section(r"The 6-state model ($U_{HC}\to\infty$) at $V=0$, $T_L=T_R=T_0$", level=2)])
     body += ("At $\\mu_R=0$ and $T_L=T_R$ the L and R Fermi functions on each M edge coincide ($f_R\\equiv f_L$), "
              "so the two leads act on each M edge with the fixed ratio $\\gamma_L(h,c):\\gamma_R(h,c)$ in both "
              "directions. Merged edge rates $w_{s\\to t}$ (lead-resolved rates "
@@ -161,7 +161,7 @@ def _cycles(ctx, z):
     print(f"    (cycle identities {dt:.2f} s)")
 
     labels = {"a": "(11a)", "b": "(11b)", "O": "O"}
-    body = "\\subsection{Schnakenberg cycles and cycle fluxes (6-state model, $V=0$)}\n"
+    body = render([Section(r"Schnakenberg cycles and cycle fluxes (6-state model, $V=0$)", level=2)])
     body += ("The 6-state graph is a theta graph: states $000$ and $100$ are joined by the M edge and by the paths "
              "$000\\to010\\to110\\to100$ and $000\\to001\\to101\\to100$. Its three cycles are (11a) "
              "$000\\to100\\to110\\to010\\to000$, (11b) $000\\to100\\to101\\to001\\to000$ and the outer cycle O "
@@ -245,7 +245,7 @@ def _eq13(ctx, z):
         ctx.check(f"Eq. (13) at a physical point, {label}: rel. residual {text}", test(r), rel_residual=r)
 
     LH, LC = th.asymmetry("H"), th.asymmetry("C")
-    body = "\\subsection{Eq.~(13): the current as $\\Lambda$-weighted heat currents}\n"
+    body = render([Section(r"Eq.~(13): the current as $\Lambda$-weighted heat currents", level=2)])
     body += ("\\textbf{Proven.} In the 6-state model ($U_{HC}\\to\\infty$) at $\\mu_R=0$ and $T_L=T_R$, for "
              "arbitrary levels, interactions, temperatures $T_H,T_C,T_0$ and couplings,\n")
     body += equation(r"I^{N}_{R}", r"\frac{\Lambda_{H}}{U_{MH}}J_{H}+\frac{\Lambda_{C}}{U_{MC}}J_{C}",
@@ -292,7 +292,7 @@ def _eq15(ctx, z):
               _zero(th.eq15_current(1, U_MH=U_MH, U_MC=U_MC).xreplace(sym)))
     ctx.check("model (symmetric case): I^N_R = (Lambda_H/U_MH) J_in identically, so I^N_R = 0 at J_in = 0",
               _zero((IN - LH / U_MH * (JH + JC)).xreplace(sym)))
-    body = "\\subsection{Eq.~(15): current without heat absorption}\n"
+    body = render([Section(r"Eq.~(15): current without heat absorption", level=2)])
     body += ("Inserting $J_H=(J_{\\mathrm{in}}+J_{\\mathrm{trans}})/2$, $J_C=(J_{\\mathrm{in}}-J_{\\mathrm{trans}})/2$ "
              "(Eq.~(14)) into Eq.~(13) gives, proven on the closed form of the 6-state model at $V=0$,\n")
     body += equation(r"I^{N}_{R}", r"\frac12\Big(\frac{\Lambda_H}{U_{MH}}+\frac{\Lambda_C}{U_{MC}}\Big)J_{\mathrm{in}}"
@@ -368,7 +368,7 @@ def _entropy(ctx, z):
     ctx.check("second law dS/dt > 0 and sum J = P at 6 random physical points (8-state + probe, 30 digits)", ok,
               min_dS_dt=float(worst))
 
-    body = "\\subsection{Entropy production, Eqs.~(18) and (19)}\n"
+    body = render([Section(r"Entropy production, Eqs.~(18) and (19)", level=2)])
     body += ("With $\\dot S=-\\sum_\\alpha J_\\alpha/T_\\alpha$ (Eq.~(6)), $T_L=T_R=T_0$, the first law "
              "$J_L+J_R=P_{\\mathrm{gen}}-J_{\\mathrm{in}}$ and Eq.~(14):\n")
     body += equation(r"\dot S", _tex(th.entropy_production_eq18(th.J_in, th.J_trans, th.P_gen, T0, TH, TC)),
@@ -400,7 +400,7 @@ def _conservation(ctx):
               all(cons.values()), **cons)
     ctx.check("8-state + probe: W N = 0 exactly => sum I^N = sum I^E = 0 and sum J = P_gen (Eqs. (9), (10))",
               stat)
-    body = "\\subsection{Conservation laws of the generic model}\n"
+    body = render([Section(r"Conservation laws of the generic model", level=2)])
     body += ("For the 8-state model with energy-dependent $\\gamma_{L,R}(h,c)$, bias $\\mu_R$, $T_L\\neq T_R$ and "
              "the probe P: $\\sum_\\alpha I^N_\\alpha=N^{\\mathsf T}Wp$, $\\sum_\\alpha I^E_\\alpha=E^{\\mathsf T}Wp$ "
              "identically, and the matrix-tree numerators satisfy $WN=0$ exactly, so "
