@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from symqd import CompiledModel, MasterEquation, System, fcs
-from symqd.latex import tex
+from symqd.latex import align, tex
 from symqd.models import thermocouple as tc
 
 TITLE = "Counting statistics: noise, Fano factors and the thermodynamic uncertainty relation of the thermocouple"
@@ -157,9 +157,7 @@ def _zero_bias(ctx):
               dev < 1e-30, max_rel=dev)
     ctx.record("zero_bias_c2_IN_R_at_TC_5.6", float(c2))
     ctx.record("zero_bias_fano_IN_R_at_TC_5.6", float(c2 / c1))
-    rows = []
-    for s, e in prog.assignments:
-        rows.append(f"{tex(s)} &= {tex(e)}\\\\")
+    rows = [(s, e) for s, e in prog.assignments]
     body = [
         "\\subsection{Zero-bias noise of the thermocouple in the $U_{HC}\\to\\infty$ limit}",
         "Counting field on the transitions through lead $R$ (Eq.~(FCS) of \\texttt{symqd.fcs}: recursive "
@@ -168,14 +166,12 @@ def _zero_bias(ctx):
         "noise, $S=2c_2$) as a straight-line program in the transition rates "
         "$k^\\alpha_{s\\to s'}$, which are $\\gamma_\\alpha f_\\alpha$ or $\\gamma_\\alpha(1-f_\\alpha)$ of the "
         "addition energies:",
-        "\\begin{align*}",
-        *[f"{tex(k)} &= {tex(v)}\\\\" for k, v in fr.items()],
-        "\\end{align*}",
+        align([(k, v) for k, v in fr.items()]),
         "Elimination ($S_k$: exit sums of the censored chains; $x_{1,s}$: the Drazin inverse applied to "
         "$(c_1-L_1)p$):",
-        "{\\small\\begin{align*}",
-        *rows,
-        "\\end{align*}}",
+        "{\\small",
+        align(rows),
+        "}",
         f"with $c_1 = {tex(prog.outputs[0])}$ and $c_2 = {tex(prog.outputs[1])}$. "
         f"At the Fig.~2 parameters with $T_C=0.7\\,T_0$: $c_2 = {float(c2):.6g}\\,\\gamma$, "
         f"$F = c_2/c_1 = {float(c2 / c1):.6g}$.",
