@@ -114,11 +114,14 @@ def _figure(ctx, r, tur):
     ax2.set_ylabel(r"$\sigma\,{\rm Var}(J)/\langle J\rangle^2$")
     ax2.set_xlabel(r"$T_C/T_0$")
     ax2.set_xlim(X[0], X[-1])
+    ax2.set_ylim(bottom=1.0)  # keep the TUR bound 2 in view
     ax2.legend(frameon=False, fontsize=8)
     fig.tight_layout()
-    ctx.save_figure(fig, "fcs_fig2_noise", "Fig. 2 parameters at V_opt(T_C): Fano factors and noise of I^N_R and J_H "
-                    "(top), TUR ratios of the power and the heat currents (bottom; the Fano factor and TUR ratio of "
-                    "the power diverge where V_opt changes sign).")
+    ctx.save_figure(fig, "fcs_fig2_noise",
+                    r"Fig.~2 parameters ($T_H=16$, $T_0=8$, $U_{MH}=3$, $U_{MC}=6$, Eq.~(16) couplings) at the "
+                    r"optimal bias $V_{\rm opt}(T_C)$: Fano factors and noise of $I^N_R$ and $J_H$ (top); TUR ratios "
+                    r"$\sigma\,{\rm Var}(J)/\langle J\rangle^2$ of the power and the heat currents (bottom; the "
+                    r"power's Fano factor and TUR ratio diverge where $V_{\rm opt}$ changes sign).")
     plt.close(fig)
 
 
