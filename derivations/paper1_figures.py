@@ -288,9 +288,9 @@ def run(ctx):
     ctx.check("Fig. 6(b): P_gen at J_in = 0 decreases toward 0 as gamma_P grows",
               bool(np.all(np.isfinite(P0)) and np.all(np.diff(P0) < 0) and P0[-1] < 0.5 * P0[0]),
               P_gen_at_Jin0=dict(zip(map(str, GAMMA_P), P0)))
-    rows.append((r"Fig.~6(b): $P_{\rm gen}$ at $J_{\rm in}=0$, $\gamma_P/\gamma=0.1,0.5,1,10$", r"$\searrow 0$",
+    rows.append((r"Fig.~6(b): $P_{\rm gen}|_{J_{\rm in}=0}$, $\gamma_P/\gamma=0.1$--$10$", r"$\searrow 0$",
                  "$" + "$, $".join(_sci(v) for v in P0) + "$"))
-    rows.append((r"Fig.~6(a): $\max|D_{hc}|$, $\gamma_P/\gamma=10^{-3},0.1,0.5,1,10,10^3$", r"$\searrow 0$",
+    rows.append((r"Fig.~6(a): $\max|D_{hc}|$, $\gamma_P/\gamma=10^{-3}$--$10^3$", r"$\searrow 0$",
                  ", ".join(f"{dmax[g]:.2g}" for g in sorted(dmax))))
     for ax in (ax_b, ax_c):
         ax.axhline(0, color="0.6", lw=0.6)
