@@ -703,13 +703,24 @@ class CompiledModel:
         if not zero.any():
             return
         flat = zero.reshape(-1, zero.shape[-1])
-        patterns, first = np.unique(flat, axis=0, return_index=True)
+        if flat.shape[0] == 1 or not (flat != flat[0]).any():
+            patterns, first = flat[:1], [0]  # one pattern for all points (e.g. zero entries of a coupling preset)
+        else:  # distinct rows via their packed bits (much faster than np.unique(axis=0))
+            packed = np.ascontiguousarray(np.packbits(flat, axis=1))
+            keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+            _, first = np.unique(keys, return_index=True)
+            patterns = flat[first]
         n = self.me.n
+        known = self.__dict__.setdefault("_connected_patterns", set())
         for pat, at in zip(patterns, first):
             if not pat.any():
                 continue
+            key = np.packbits(pat).tobytes()
+            if key in known:
+                continue
             pairs = [pq for pq, z in zip(self._pairs, pat) if not z]
             if len(connected_components(n, pairs)) == 1:
+                known.add(key)
                 continue
             point = np.unravel_index(at, shape) if shape else ()
             zero_syms = set()
