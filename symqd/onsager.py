@@ -200,7 +200,31 @@ def _sym_value(name: str, x):
 
 def is_symmetric(L, rtol: float = SYMMETRY_RTOL) -> bool:
     """``L == L^T`` (exactly for sympy, by ``cancel`` of each difference; up to ``rtol * max|L|`` for numpy);
-    Onsager reciprocity at B = 0."""
+    Onsager reciprocity at B = 0.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    rtol : float, optional
+        Relative tolerance (numpy only), scaled by ``max|L|``.
+
+    Returns
+    -------
+    bool
+        ``True`` if ``L`` is symmetric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.is_symmetric(L)
+    True
+    >>> onsager.is_symmetric(np.array([[1., 2], [0, 1]]))
+    False
+    """
     if isinstance(L, sp.MatrixBase):
         return all(sp.cancel(sp.together(L[i, j] - L[j, i])) == 0
                    for i in range(L.rows) for j in range(i + 1, L.cols))
@@ -216,6 +240,30 @@ def is_positive_semidefinite(L, rtol: float = PSD_RTOL):
 
     The matrix is rescaled by its largest entry first (entries up to the float limit work). For a sympy matrix
     returns sympy's ``is_positive_semidefinite`` (``None`` when undecidable, e.g. free symbols).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    rtol : float, optional
+        Relative eigenvalue tolerance (numpy only).
+
+    Returns
+    -------
+    bool or None
+        ``True`` if every eigenvalue of the symmetric part is ``>= 0`` up to round-off; ``None`` for an
+        undecidable sympy matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.is_positive_semidefinite(L)
+    True
+    >>> onsager.is_positive_semidefinite(np.array([[1., 2], [2, 1]]))
+    False
     """
     if isinstance(L, sp.MatrixBase):
         return L.is_positive_semidefinite
@@ -235,6 +283,36 @@ def validate_onsager(L, T=None):
     positive semidefinite is decided exactly when ``L`` has no free symbols; with free symbols only what is
     decidable cheaply is checked (a diagonal entry that is provably negative is rejected) -- the positivity of a
     symbolic ``L`` is the caller's assumption (e.g. ``L = R^T R``, :mod:`symqd.cholesky`).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression, optional
+        Reference temperature, checked ``> 0`` and finite when given.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``L`` as a float array (numpy) or unchanged (sympy).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite (beyond round-off), contains NaN/inf, or if ``T`` is not positive and finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.validate_onsager(L).shape
+    (4, 4)
+    >>> onsager.validate_onsager(np.array([[1., 2], [0, 1]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Onsager matrix L is not symmetric ...
     """
     if isinstance(L, sp.MatrixBase):
         if L.rows != L.cols or L.rows % 2 or L.rows == 0:
@@ -353,7 +431,27 @@ def _setup(L, T=None):
 
 
 def n_terminals(L) -> int:
-    """Number of reservoirs ``n`` (including the reference) of an Onsager matrix of size ``2(n-1)``."""
+    """Number of reservoirs ``n`` (including the reference) of an Onsager matrix of size ``2(n-1)``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+
+    Returns
+    -------
+    int
+        ``n = size/2 + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.n_terminals(L)
+    3
+    """
     size = L.shape[-1]
     return size // 2 + 1
 
@@ -366,6 +464,35 @@ def thermopower(L, T, e=1):
 
     ``S_ij = -(V_i - V_3)/(T_j - T_3)`` at ``J_k = 0`` for all k and ``T_k = T_3`` for k != j, i.e.
     ``S = L_mumu^{-1} L_muT / (e T)`` (units k_B/e). First index: voltage lead, second: heated lead.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    e : float or sympy expression, optional
+        Signed charge (default 1), nonzero.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``S``, shape ``(..., n-1, n-1)`` (units k_B/e).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` or ``e`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.thermopower(L, 1.0).round(3)
+    array([[ 0.493, -0.027],
+           [ 0.027,  0.507]])
     """
     B, L = _setup(L, T)
     e = _check_e(B, e)
@@ -374,7 +501,37 @@ def thermopower(L, T, e=1):
 
 
 def conductance(L, T, e=1):
-    r"""Conductance matrix ``G_ij = e J_i / (V_j - V_3)`` at equal temperatures: ``G = (e^2/T) L_mumu`` (Sec. 3.3)."""
+    r"""Conductance matrix ``G_ij = e J_i / (V_j - V_3)`` at equal temperatures: ``G = (e^2/T) L_mumu`` (Sec. 3.3).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    e : float or sympy expression, optional
+        Signed charge (default 1), nonzero.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``G``, shape ``(..., n-1, n-1)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` or ``e`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.conductance(L, 1.0)
+    array([[2. , 0.5],
+           [0.5, 2. ]])
+    """
     B, L = _setup(L, T)
     e = _check_e(B, e)
     Lmm = B.blocks(L)[0]
@@ -382,7 +539,33 @@ def conductance(L, T, e=1):
 
 
 def reduced_thermal_matrix(L):
-    r"""``T^2 K = L_TT - L_Tmu L_mumu^{-1} L_muT`` (Schur complement; the paper's Cholesky appendix uses it)."""
+    r"""``T^2 K = L_TT - L_Tmu L_mumu^{-1} L_muT`` (Schur complement; the paper's Cholesky appendix uses it).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``T^2 K``, shape ``(..., n-1, n-1)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.reduced_thermal_matrix(L).round(3)
+    array([[2.499, 0.275],
+           [0.275, 2.499]])
+    """
     B, L = _setup(L)
     Lmm, LmT, LTm, LTT = B.blocks(L)
     return B.tidy(LTT - LTm @ B.solve(Lmm, LmT))
@@ -392,6 +575,33 @@ def thermal_conductance(L, T):
     r"""Thermal-conductance matrix ``K_ij = J^Q_i/(T_j - T_3)`` at zero particle currents (Sec. 3.4).
 
     ``K = (L_TT - L_Tmu L_mumu^{-1} L_muT) / T^2`` (units k_B x rate); symmetric and positive semidefinite.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``K``, shape ``(..., n-1, n-1)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.thermal_conductance(L, 2.0).round(3)
+    array([[0.625, 0.069],
+           [0.069, 0.625]])
     """
     B, L = _setup(L, T)
     return B.tidy(reduced_thermal_matrix(L) / B.mat_scalar(T) ** 2)
@@ -402,6 +612,34 @@ def peltier(L, T, e=1):
 
     ``Pi = L_Tmu L_mumu^{-1} / e``; the Onsager-Kelvin relation ``Pi = T S^T`` is a theorem (tested).
     ``T`` is accepted for API symmetry and validated (``Pi`` itself does not depend on it).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    e : float or sympy expression, optional
+        Signed charge (default 1), nonzero.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``Pi``, shape ``(..., n-1, n-1)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` or ``e`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> bool(np.allclose(onsager.peltier(L, 2.0), 2.0 * onsager.thermopower(L, 2.0).T))
+    True
     """
     B, L = _setup(L, T)
     e = _check_e(B, e)
@@ -429,6 +667,35 @@ def currents(L, Xmu, XT):
     r"""Particle and heat currents ``(J, J^Q)`` of the non-reference reservoirs (Onsager relation, paper 2 Sec. 2).
 
     Returns two vectors of length ``n - 1`` (sympy column matrices, or arrays ``(..., n-1)``).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    Xmu : array_like or sequence of sympy expressions
+        Chemical-potential forces ``X^mu_i = Delta mu_i / T``, one per non-reference reservoir (last axis).
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    J, JQ : numpy.ndarray or sympy.Matrix
+        Particle and heat currents of reservoirs ``1..n-1`` (positive into the system).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``Xmu``/``XT`` have the wrong length or are not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> J, JQ = onsager.currents(L, [-0.1, -0.1], [0.2, 0.1])
+    >>> J.round(3), JQ.round(3)
+    (array([-0.03, -0.09]), array([0.51, 0.26]))
     """
     B, L = _setup(L)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
@@ -439,7 +706,36 @@ def currents(L, Xmu, XT):
 
 
 def heat_currents(L, Xmu, XT):
-    r"""All ``n`` heat currents, the reference one to leading order: ``J^Q_n = -sum_i J^Q_i`` (Sec. 3.6)."""
+    r"""All ``n`` heat currents, the reference one to leading order: ``J^Q_n = -sum_i J^Q_i`` (Sec. 3.6).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    Xmu : array_like or sequence of sympy expressions
+        Chemical-potential forces ``X^mu_i = Delta mu_i / T``, one per non-reference reservoir (last axis).
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``(J^Q_1, ..., J^Q_n)``, last axis of length ``n``; they sum to zero.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if the forces are invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.heat_currents(L, [-0.1, -0.1], [0.2, 0.1]).round(3)
+    array([ 0.51,  0.26, -0.77])
+    """
     B, L = _setup(L)
     _, JQ = currents(L, Xmu, XT)
     if B.symbolic:
@@ -448,7 +744,38 @@ def heat_currents(L, Xmu, XT):
 
 
 def power(L, T, Xmu, XT):
-    r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, paper 2 Sec. 3 (positive = work produced)."""
+    r"""Output power ``W = sum_i J^Q_i = -T sum_i X^mu_i J_i``, paper 2 Sec. 3 (positive = work produced).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    Xmu : array_like or sequence of sympy expressions
+        Chemical-potential forces ``X^mu_i = Delta mu_i / T``, one per non-reference reservoir (last axis).
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``W`` (positive = work produced).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` or the forces are invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> round(float(onsager.power(L, 1.0, [-0.04, -0.02], [0.2, 0.1])), 5)
+    0.00...
+    """
     B, L = _setup(L, T)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
     J, _ = currents(L, Xmu, XT)
@@ -474,6 +801,40 @@ def efficiency(L, T, Xmu, XT, case=None):
 
     ``case`` (tuple of reservoir numbers, e.g. ``(1,)``, ``(1, 2)``) fixes which heat currents count as absorbed;
     by default (numeric only) every positive one, including the reference ``J^Q_n = -sum J^Q_i``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    Xmu : array_like or sequence of sympy expressions
+        Chemical-potential forces ``X^mu_i = Delta mu_i / T``, one per non-reference reservoir (last axis).
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+    case : tuple of int, optional
+        Reservoirs (1..n) whose heat counts as absorbed; required for sympy ``L``, default (numeric) every
+        positive heat current.
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``eta = W / sum^+ J^Q``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, if the forces are invalid, if ``case`` is not a tuple of distinct reservoir numbers, or if ``case``
+        is missing for a sympy ``L``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> round(float(onsager.efficiency(L, 1.0, [-0.048, -0.028], [0.2, 0.1])), 4)
+    0.0081
     """
     B, L = _setup(L, T)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
@@ -488,6 +849,39 @@ def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
     Zero entropy production gives ``W_rev = sum_i J^Q_i (1 - T_n/T_i) -> T sum_i X^T_i J^Q_i``, so
     ``eta_C = T X^T . J^Q / sum^+ J^Q``: case (a) only ``J^Q_1 > 0``, (c) only ``J^Q_2 > 0`` ("hybrid"),
     (b) both positive.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    Xmu : array_like or sequence of sympy expressions
+        Chemical-potential forces ``X^mu_i = Delta mu_i / T``, one per non-reference reservoir (last axis).
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+    case : tuple of int, optional
+        Reservoirs (1..n) whose heat counts as absorbed; required for sympy ``L``, default (numeric) every
+        positive heat current.
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``eta_C = T X^T . J^Q / sum^+ J^Q``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, if the forces or ``case`` are invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> round(float(onsager.carnot_efficiency_linear(L, 1.0, [-0.1, -0.1], [0.2, 0.1])), 4)
+    0.1662
     """
     B, L = _setup(L, T)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
@@ -503,14 +897,67 @@ def carnot_efficiency_linear(L, T, Xmu, XT, case=None):
 # maximum power (Sec. 3.8) and efficiency at maximum power (Sec. 3.9)
 # --------------------------------------------------------------------------------------------------------------
 def m_matrix(L):
-    r"""``M = L_Tmu L_mumu^{-1} L_muT = T^3 S^T G S`` (paper 2 Sec. 3), positive semidefinite; ``M = [[a1, b], [b, a2]]``."""
+    r"""``M = L_Tmu L_mumu^{-1} L_muT = T^3 S^T G S`` (paper 2 Sec. 3), positive semidefinite; ``M = [[a1, b], [b, a2]]``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``M``, shape ``(..., n-1, n-1)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.m_matrix(L).round(3)
+    array([[0.501, 0.125],
+           [0.125, 0.501]])
+    """
     B, L = _setup(L)
     Lmm, LmT, LTm, _ = B.blocks(L)
     return B.tidy(LTm @ B.solve(Lmm, LmT))
 
 
 def optimal_potentials(L, XT):
-    r"""Forces maximising ``W`` at fixed ``X^T``: ``X^mu* = -(1/2) L_mumu^{-1} L_muT X^T`` (Sec. 3.8)."""
+    r"""Forces maximising ``W`` at fixed ``X^T``: ``X^mu* = -(1/2) L_mumu^{-1} L_muT X^T`` (Sec. 3.8).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``X^mu*``, one entry per non-reference reservoir.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``XT`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.optimal_potentials(L, [0.2, 0.1]).round(3)
+    array([-0.048, -0.028])
+    """
     B, L = _setup(L)
     XT = _check_forces(B, L, "XT", XT)
     Lmm, LmT, _, _ = B.blocks(L)
@@ -522,6 +969,37 @@ def max_power(L, T, XT):
 
     Returns ``(W_max, Xmu_opt)`` with ``W_max = (T/4) X^T^T M X^T = (1/4) dT^T (S^T G S) dT`` and
     ``Xmu_opt = -(1/2) L_mumu^{-1} L_muT X^T`` (maximum over ``X^mu`` because ``L_mumu`` is positive definite).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    W_max : float, numpy.ndarray or sympy expression
+        Maximum power.
+    Xmu_opt : numpy.ndarray or sympy.Matrix
+        The optimal forces (:func:`optimal_potentials`).
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T`` or ``XT`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> W, Xmu = onsager.max_power(L, 1.0, [0.2, 0.1])
+    >>> round(float(W), 5), Xmu.round(3)
+    (0.00752, array([-0.048, -0.028]))
     """
     B, L = _setup(L, T)
     XT = _check_forces(B, L, "XT", XT)
@@ -531,7 +1009,34 @@ def max_power(L, T, XT):
 
 
 def heat_currents_at_max_power(L, XT):
-    r"""``J^Q(W_max) = (L_TT - M/2) X^T`` — computed from the Onsager relation (Sec. 2) at the optimal potentials."""
+    r"""``J^Q(W_max) = (L_TT - M/2) X^T`` — computed from the Onsager relation (Sec. 2) at the optimal potentials.""
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        All ``n`` heat currents at maximum power.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``XT`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> onsager.heat_currents_at_max_power(L, [0.2, 0.1]).round(3)
+    array([ 0.584,  0.342, -0.926])
+    """
     Xmu = optimal_potentials(L, XT)
     return heat_currents(L, Xmu, XT)
 
@@ -540,6 +1045,37 @@ def carnot_efficiency(L, T, XT, case=None):
     r"""Three-terminal Carnot efficiency of the heat-flow configuration at maximum power (paper 2 Sec. 3).
 
     Which heat currents are positive at the max-power potentials decides the case (numeric), or ``case`` fixes it.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+    case : tuple of int, optional
+        Reservoirs (1..n) whose heat counts as absorbed; required for sympy ``L``, default (numeric) every
+        positive heat current.
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``eta_C`` of the configuration at maximum power.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T``, ``XT`` or ``case`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> round(float(onsager.carnot_efficiency(L, 1.0, [0.2, 0.1])), 3)
+    0.163
     """
     return carnot_efficiency_linear(L, T, optimal_potentials(L, XT), XT, case=case)
 
@@ -549,6 +1085,40 @@ def efficiency_at_max_power(L, T, XT, case=None):
 
     Equals ``(eta_C/2) Z/(Z+2)`` (:func:`figure_of_merit`) with ``eta_C`` from :func:`carnot_efficiency`; hence
     ``eta(W_max) <= eta_C/2`` (proved in :mod:`symqd.cholesky`).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+    case : tuple of int, optional
+        Reservoirs (1..n) whose heat counts as absorbed; required for sympy ``L``, default (numeric) every
+        positive heat current.
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``eta(W_max)``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``T``, ``XT`` or ``case`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> eta = onsager.efficiency_at_max_power(L, 1.0, [0.2, 0.1])
+    >>> Z = onsager.figure_of_merit(L, [0.2, 0.1])
+    >>> etaC = onsager.carnot_efficiency(L, 1.0, [0.2, 0.1])
+    >>> bool(np.isclose(eta, etaC / 2 * Z / (Z + 2)))
+    True
     """
     return efficiency(L, T, optimal_potentials(L, XT), XT, case=case)
 
@@ -557,6 +1127,32 @@ def figure_of_merit(L, XT):
     r"""Direction-dependent figure of merit ``Z = X^T M X / X^T (L_TT - M) X = T dT^T S^T G S dT / dT^T K dT``.
 
     Boxed law of Sec. 3.9: ``eta^(k)(W_max) = (eta^(k)_C / 2) Z/(Z+2)`` for every heat-flow case ``k``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 2(n-1), 2(n-1))``, ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    XT : array_like or sequence of sympy expressions
+        Temperature forces ``X^T_i = Delta T_i / T**2``, one per non-reference reservoir (last axis).
+
+    Returns
+    -------
+    float, numpy.ndarray or sympy expression
+        ``Z`` (>= 0) for the direction ``X^T``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, or if ``XT`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> round(float(onsager.figure_of_merit(L, [0.2, 0.1])), 4)
+    0.2213
     """
     B, L = _setup(L)
     XT = _check_forces(B, L, "XT", XT)
@@ -570,6 +1166,33 @@ def generalized_figures_of_merit(L, normalization: str = "11"):
     ``N = T^2 K_11`` (``normalization="11"``, configuration with only ``J^Q_1 > 0``; the paper's plotted ZTs),
     ``T^2 K_22`` (``"22"``) or ``2 T^2 K_12`` (``"12"``). Equivalently ``ZT_1 = T (S^T G S)_11 / K_11`` etc.;
     in the two-terminal limit ``ZT_1 -> ZT = L_12^2 / det L^(2)``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 4, 4)`` (three terminals), ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    normalization : {'11', '22', '12'}, optional
+        Which ``T^2 K`` element normalises (default ``'11'``).
+
+    Returns
+    -------
+    dict
+        Keys ``'ZT_1'``, ``'ZT_12'``, ``'ZT_2'``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, if ``L`` is not 4x4, or if ``normalization`` is not
+        one of ``'11'``, ``'22'``, ``'12'``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> {k: round(float(v), 4) for k, v in onsager.generalized_figures_of_merit(L).items()}
+    {'ZT_1': 0.2006, 'ZT_12': 0.0502, 'ZT_2': 0.2006}
     """
     B, L = _setup(L)
     _require_three_terminal(L, "generalized_figures_of_merit (Eq. ztgen)")
@@ -598,6 +1221,33 @@ def efficiency_constants(L, delta):
 
     so that ``eta^(k)(W_max) = (eta^(k)_C/2) Z_k/(Z_k + C_k)``. Returns a dict with keys
     ``Z_1, C_1, Z_2, C_2, Z_12, C_12``.
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 4, 4)`` (three terminals), ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    delta : float, array_like or sympy expression
+        Ratio of temperature forces (see above for each case).
+
+    Returns
+    -------
+    dict
+        Keys ``Z_1, C_1, Z_2, C_2, Z_12, C_12``.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, if ``L`` is not 4x4, or if ``delta`` is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> c = onsager.efficiency_constants(L, 0.5)
+    >>> round(float(c['Z_1']), 3), round(float(c['C_1']), 3)
+    (0.301, 2.72)
     """
     B, L = _setup(L)
     _require_three_terminal(L, "efficiency_constants (Eqs. eq:c1, eq:c2, ca12)")
@@ -630,6 +1280,32 @@ def power_factor(L, T):
     ``(dT_1, dT_2)`` plane, so ``W_max = (Qbar/4)(dT_1^2 + dT_2^2)`` with
     ``Qbar = lam_plus cos^2(phi - theta) + lam_minus sin^2(phi - theta)``, ``phi = atan2(dT_2, dT_1)``.
     Only for three terminals (``L`` 4x4).
+
+    Parameters
+    ----------
+    L : numpy.ndarray or sympy.Matrix
+        Onsager matrix, shape ``(..., 4, 4)`` (three terminals), ordered ``(X^mu_1, X^T_1, X^mu_2, X^T_2, ...)`` (Sec. 2);
+        reservoir ``n`` (3 for three terminals) is the reference.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+
+    Returns
+    -------
+    lam_minus, lam_plus, theta : float, numpy.ndarray or sympy expression
+        Eigenvalues of ``S^T G S`` and the angle of the ``lam_plus`` eigenvector.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square of even size, not symmetric or not positive semidefinite, if ``L`` is not 4x4, or if ``T`` is invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import onsager
+    >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
+    >>> [round(float(x), 4) for x in onsager.power_factor(L, 1.0)]
+    [0.376, 0.6267, 0.7854]
     """
     B, L = _setup(L, T)
     _require_three_terminal(L, "power_factor (Eq. neweq1)")
@@ -649,6 +1325,33 @@ def two_terminal_limit(quantity, L: sp.MatrixBase, *args, **kwargs):
     Every element coupling to reservoir 2 (rows/columns 3, 4) is scaled by ``epsilon`` and ``epsilon -> 0+``:
     this is the physical limit (``gamma_2 -> 0``), not the formal 0/0 substitution. Gives
     ``S_11 -> L_12/(e T L_11)``, ``S_12 -> 0`` while ``S_21`` stays finite (equations.md Sec. 3.2).
+
+    Parameters
+    ----------
+    quantity : callable
+        A function of this module taking ``L`` first (e.g. :func:`thermopower`).
+    L : sympy.Matrix
+        Symbolic 4x4 Onsager matrix (three terminals).
+    *args, **kwargs
+        Passed on to ``quantity``.
+
+    Returns
+    -------
+    sympy expression, sympy.Matrix or dict
+        The limit ``epsilon -> 0+``, same structure as ``quantity``'s result.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not a 4x4 sympy Matrix.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symqd import onsager
+    >>> L = sp.Matrix(4, 4, lambda i, j: sp.Symbol(f'L{min(i, j) + 1}{max(i, j) + 1}'))
+    >>> onsager.two_terminal_limit(onsager.thermopower, L, sp.Symbol('T', positive=True))[0, :]
+    Matrix([[L12/(L11*T), 0]])
     """
     if not isinstance(L, sp.MatrixBase) or L.shape != (4, 4):
         raise ValueError("two_terminal_limit needs a symbolic 4x4 sympy Matrix L")
@@ -667,6 +1370,33 @@ def two_terminal_coefficients(L2, T, e=1) -> dict[str, Any]:
     r"""Two-terminal ``G, S, K, ZT`` of a 2x2 Onsager matrix, from the same n-terminal functions (n = 2).
 
     ``G = e^2 L_11/T``, ``S = L_12/(e T L_11)``, ``K = det L / (T^2 L_11)``, ``ZT = L_12^2/det L`` (Benenti et al.).
+
+    Parameters
+    ----------
+    L2 : numpy.ndarray or sympy.Matrix
+        2x2 Onsager matrix ``(J, J^Q) = L2 (X^mu, X^T)``.
+    T : float or sympy expression
+        Reference temperature (k_B = 1), ``> 0``.
+    e : float or sympy expression, optional
+        Signed charge (default 1), nonzero.
+
+    Returns
+    -------
+    dict
+        Keys ``'G'``, ``'S'``, ``'K'``, ``'ZT'``.
+
+    Raises
+    ------
+    ValueError
+        If ``L2`` is not a valid Onsager matrix, or if ``T`` or ``e`` is invalid.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symqd import onsager
+    >>> L11, L12, L22 = sp.symbols('L11 L12 L22')
+    >>> onsager.two_terminal_coefficients(sp.Matrix([[L11, L12], [L12, L22]]), sp.Symbol('T'))['ZT']
+    L12**2/(L11*L22 - L12**2)
     """
     B = _backend(L2)
     sc = (lambda A: A[0, 0]) if B.symbolic else (lambda A: A[..., 0, 0])
