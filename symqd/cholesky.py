@@ -28,17 +28,75 @@ delta = sp.Symbol("delta", real=True)
 
 
 def rho(i: int, j: int) -> sp.Symbol:
-    """The Cholesky entry ``rho_ij`` (1-based, i <= j) as a real symbol."""
+    """The Cholesky entry ``rho_ij`` (1-based, i <= j) as a real symbol.
+
+    Parameters
+    ----------
+    i, j : int
+        1-based row and column of ``R`` (``i <= j``; not checked).
+
+    Returns
+    -------
+    sympy.Symbol
+        The real symbol ``rho{i}{j}``.
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> cholesky.rho(1, 2)
+    rho12
+    """
     return sp.Symbol(f"rho{i}{j}", real=True)
 
 
 def cholesky_factor(n: int = 4) -> sp.Matrix:
-    """Upper-triangular ``R`` with entries ``rho_ij``."""
+    """Upper-triangular ``R`` with entries ``rho_ij``.
+
+    Parameters
+    ----------
+    n : int, optional
+        Size of the matrix, ``2(N-1)`` for ``N`` terminals (default 4: three terminals, App. B).
+
+    Returns
+    -------
+    sympy.Matrix
+        ``n x n`` upper-triangular ``R`` (``L = R^T R``).
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> cholesky.cholesky_factor(2)
+    Matrix([
+    [rho11, rho12],
+    [    0, rho22]])
+    """
     return sp.Matrix(n, n, lambda i, j: rho(i + 1, j + 1) if j >= i else 0)
 
 
 def onsager_from_cholesky(n: int = 4) -> sp.Matrix:
-    """``L = R^T R`` — the most general positive semidefinite Onsager matrix."""
+    """``L = R^T R`` — the most general positive semidefinite Onsager matrix.""
+
+    Ordering of rows/columns as in paper 2, Sec. 2: ``(X^mu_1, X^T_1, X^mu_2, X^T_2)``, reservoir 3 the
+    reference (App. B).
+
+    Parameters
+    ----------
+    n : int, optional
+        Size of ``L`` (default 4: three terminals).
+
+    Returns
+    -------
+    sympy.Matrix
+        Symmetric ``n x n`` matrix with expanded polynomial entries in the ``rho_ij``.
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> cholesky.onsager_from_cholesky(2)
+    Matrix([
+    [  rho11**2,         rho11*rho12],
+    [rho11*rho12, rho12**2 + rho22**2]])
+    """
     R = cholesky_factor(n)
     return (R.T * R).applyfunc(sp.expand)
 
@@ -60,7 +118,23 @@ SEED_C12 = ((_r(2, 2) * _r(3, 3) + delta * _r(2, 4) * _r(3, 3) - delta * _r(2, 3
 
 
 def sum_of_squares_forms() -> dict[str, sp.Expr]:
-    r"""Manifestly signed forms in the ``rho_ij`` (equations.md Sec. 3.10): squares over squares."""
+    r"""Manifestly signed forms in the ``rho_ij`` (equations.md Sec. 3.10): squares over squares.
+
+    Paper 2, Appendix B: ``a_1, a_2, b, det M`` (Sec. 3, ``M = L_Tmu L_mumu^{-1} L_muT``), ``Kt = T^2 K``
+    and the efficiency constants ``C_1, C_2, C_12`` with ``Z_12/C_12``.
+
+    Returns
+    -------
+    dict of str to sympy.Expr
+        Keys ``a_1, a_2, b, det_M, Kt_11, Kt_12, Kt_22, C_1, C_2, C_12, Z12_over_C12``.
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> forms = cholesky.sum_of_squares_forms()
+    >>> len(forms), forms["Kt_11"]
+    (11, rho22**2*rho33**2/(rho23**2 + rho33**2))
+    """
     r = _r
     w2 = r(2, 3) * r(2, 4) + r(3, 3) * r(3, 4)
     num1 = (r(2, 2) * r(3, 3) + delta * _P) ** 2 + delta**2 * D * r(4, 4) ** 2
@@ -82,7 +156,19 @@ def sum_of_squares_forms() -> dict[str, sp.Expr]:
 
 
 def derived_forms() -> dict[str, sp.Expr]:
-    """The same quantities computed by :mod:`symqd.onsager` from ``L = R^T R`` (not yet simplified)."""
+    """The same quantities computed by :mod:`symqd.onsager` from ``L = R^T R`` (not yet simplified).
+
+    Returns
+    -------
+    dict of str to sympy.Expr
+        Same keys as :func:`sum_of_squares_forms`.
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> sorted(cholesky.derived_forms()) == sorted(cholesky.sum_of_squares_forms())
+    True
+    """
     L = onsager_from_cholesky()
     M = onsager.m_matrix(L)
     Kt = onsager.reduced_thermal_matrix(L)
@@ -96,6 +182,18 @@ def derived_forms() -> dict[str, sp.Expr]:
 
 
 def verify() -> dict[str, bool]:
-    """``cancel(derived - sum_of_squares) == 0`` for every key (the proof), as a dict of booleans."""
+    """``cancel(derived - sum_of_squares) == 0`` for every key (the proof), as a dict of booleans.
+
+    Returns
+    -------
+    dict of str to bool
+        ``True`` for each key of :func:`sum_of_squares_forms` whose derived and sum-of-squares forms agree.
+
+    Examples
+    --------
+    >>> from symqd import cholesky
+    >>> all(cholesky.verify().values())
+    True
+    """
     sos, der = sum_of_squares_forms(), derived_forms()
     return {k: sp.cancel(sp.together(der[k] - sos[k])) == 0 for k in sos}
