@@ -51,12 +51,54 @@ WINDOW = 60.0
 
 
 def fermi(E, mu, T):
-    """Fermi function ``1/(exp((E-mu)/T) + 1)``, overflow-free for any ``(E - mu)/T``."""
+    """Fermi function ``1/(exp((E-mu)/T) + 1)``, overflow-free for any ``(E - mu)/T``.
+
+    Parameters
+    ----------
+    E : float or array_like
+        Energy.
+    mu : float
+        Chemical potential.
+    T : float
+        Temperature (k_B = 1), ``> 0`` (not checked).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Occupation, same shape as ``E``.
+
+    Examples
+    --------
+    >>> from symqd import landauer
+    >>> float(landauer.fermi(0.0, 0.0, 1.0)), landauer.fermi([-1e4, 1e4], 0.0, 1.0)
+    (0.5, array([1., 0.]))
+    """
     return expit(-(np.asarray(E, float) - mu) / T)
 
 
 def minus_dfermi_dE(E, mu, T):
-    """``-df/dE = f (1 - f) / T`` written with two ``expit`` so that it never overflows."""
+    """``-df/dE = f (1 - f) / T`` written with two ``expit`` so that it never overflows.
+
+    Parameters
+    ----------
+    E : float or array_like
+        Energy.
+    mu : float
+        Chemical potential.
+    T : float
+        Temperature (k_B = 1), ``> 0`` (not checked).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        ``-df/dE``, same shape as ``E`` (integrates to 1 over ``E``).
+
+    Examples
+    --------
+    >>> from symqd import landauer
+    >>> float(landauer.minus_dfermi_dE(0.0, 0.0, 1.0))
+    0.25
+    """
     x = (np.asarray(E, float) - mu) / T
     return expit(x) * expit(-x) / T
 
@@ -67,6 +109,25 @@ def onsager_from_moments(moments: Sequence) -> np.ndarray | sp.Matrix:
     ``moments[k]`` is an ``(..., n, n)`` array (leading batch dimensions allowed) or an ``(n, n)`` sympy Matrix;
     only off-diagonal entries are used; the last reservoir is the reference. Returns a sympy Matrix if any moment
     is one, else a float array of shape ``(..., 2(n-1), 2(n-1))``.
+
+    Parameters
+    ----------
+    moments : sequence of array_like or sympy.Matrix
+        ``[<eps^0>, <eps^1>, <eps^2>]``, each ``(..., n, n)``.
+
+    Returns
+    -------
+    numpy.ndarray or sympy.Matrix
+        ``L`` ordered ``(X^mu_1, X^T_1, ..., X^mu_{n-1}, X^T_{n-1})`` (paper 2, Sec. 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> off = np.array([[0., 1], [1, 0]])
+    >>> landauer.onsager_from_moments([off, 0.2 * off, 3 * off])
+    array([[1. , 0.2],
+           [0.2, 3. ]])
     """
     symbolic = any(isinstance(m, sp.MatrixBase) for m in moments)
     n = moments[0].shape[-1]
@@ -95,7 +156,16 @@ def onsager_from_moments(moments: Sequence) -> np.ndarray | sp.Matrix:
 
 
 class IntegrationNotConverged(RuntimeError):
-    """A quadrature did not reach its tolerance; the message says what to do instead."""
+    """A quadrature did not reach its tolerance; the message says what to do instead.
+
+    Raised by :func:`transmission_moments` and :func:`panel_moments`; a subclass of ``RuntimeError``.
+
+    Examples
+    --------
+    >>> from symqd import landauer
+    >>> issubclass(landauer.IntegrationNotConverged, RuntimeError)
+    True
+    """
 
 
 def _quad(func, lo, hi, points, epsrel=1e-12):
@@ -118,6 +188,47 @@ def transmission_moments(transmission: Callable, n: int, mu: float, T: float, *,
     ``points``: energies where the transmission is sharply peaked (resonances), passed to ``quad``. Raises
     :class:`IntegrationNotConverged` (a ``RuntimeError``) when an error estimate exceeds ``rtol`` of the moment's
     scale (``<eps^0>``, ``<eps^2>``, and ``sqrt(<eps^0><eps^2>)`` for ``k = 1``).
+
+    Parameters
+    ----------
+    transmission : callable
+        ``E -> (n, n)`` array, ``tau[i, j]`` = transmission from ``j`` to ``i`` (symmetric at B = 0; diagonal unused).
+    n : int
+        Number of reservoirs (the last one is the reference).
+    mu : float
+        Reference chemical potential.
+    T : float
+        Reference temperature (k_B = 1), ``> 0``.
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1), ``> 0``.
+    points : sequence of float, optional
+        Energies where the transmission is sharply peaked, passed to ``scipy.integrate.quad``.
+    kmax : int, optional
+        Highest moment (default 2).
+    rtol : float, optional
+        Relative tolerance of the quadrature error estimate.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``kmax + 1`` symmetric ``(n, n)`` arrays with zero diagonal.
+
+    Raises
+    ------
+    ValueError
+        If ``T`` or ``h`` is not positive.
+    IntegrationNotConverged
+        If an error estimate exceeds ``rtol`` of the moment's scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> def tau(E):  # two terminals, Lorentzian transmission at E = 1
+    ...     t = 0.5 / (1 + (np.asarray(E) - 1.0) ** 2)
+    ...     return np.multiply.outer(t, 1 - np.eye(2))
+    >>> [round(float(m[0, 1]), 4) for m in landauer.transmission_moments(tau, 2, 0.0, 1.0, h=1.0)]
+    [0.2182, 0.1312, 0.326]
     """
     check_positive("T", T)
     check_positive("h", h)
@@ -156,7 +267,28 @@ _GL = {m: np.polynomial.legendre.leggauss(m) for m in (12, 24)}
 def panel_breakpoints(mu: float, T: float, resonances: Sequence[tuple[float, float]] = ()) -> np.ndarray:
     """Panel edges on ``mu +- 60 T``: a uniform grid of spacing ``T/4``, plus edges at ``E_r +- w_r 3^j``
     (``j = 0, 1, ...``) around each resonance ``(E_r, w_r)`` (position, half-width) so that a peak of any width is
-    resolved by panels of its own size."""
+    resolved by panels of its own size.
+
+    Parameters
+    ----------
+    mu : float
+        Reference chemical potential (centre of the window).
+    T : float
+        Temperature (k_B = 1); the window is ``mu +- 60 T``.
+    resonances : sequence of (float, float), optional
+        ``(E_r, w_r)`` pairs; non-finite or non-positive widths are skipped.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted unique panel edges.
+
+    Examples
+    --------
+    >>> from symqd import landauer
+    >>> len(landauer.panel_breakpoints(0.0, 1.0)), len(landauer.panel_breakpoints(0.0, 1.0, [(1.0, 1e-3)]))
+    (481, 502)
+    """
     lo, hi = mu - WINDOW * T, mu + WINDOW * T
     edges = [np.linspace(lo, hi, int(8 * WINDOW) + 1)]
     for E, w in resonances:
@@ -177,6 +309,46 @@ def panel_moments(transmission: Callable, n: int, mu: float, T: float, *, h: flo
     on the same panels are compared; a difference above ``rtol`` of the moment's scale raises
     :class:`IntegrationNotConverged`. Fast (one vectorised call of the transmission) and refined wherever a
     resonance is, however narrow.
+
+    Parameters
+    ----------
+    transmission : callable
+        Vectorised: energies of shape ``E.shape`` -> array ``E.shape + (n, n)``.
+    n : int
+        Number of reservoirs (the last one is the reference).
+    mu : float
+        Reference chemical potential.
+    T : float
+        Reference temperature (k_B = 1), ``> 0``.
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1), ``> 0``.
+    resonances : sequence of (float, float), optional
+        ``(position, half-width)`` of peaks of the transmission.
+    rtol : float, optional
+        Relative tolerance between the 12- and 24-point rules.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``[<eps^0>, <eps^1>, <eps^2>]``, each ``(n, n)`` with zero diagonal.
+
+    Raises
+    ------
+    ValueError
+        If ``T`` or ``h`` is not positive.
+    IntegrationNotConverged
+        If the two rules differ by more than ``rtol`` of the moment's scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> def tau(E):  # two terminals, Lorentzian transmission at E = 1
+    ...     t = 0.5 / (1 + (np.asarray(E) - 1.0) ** 2)
+    ...     return np.multiply.outer(t, 1 - np.eye(2))
+    >>> mom = landauer.panel_moments(tau, 2, 0.0, 1.0, h=1.0, resonances=[(1.0, 1.0)])
+    >>> [round(float(m[0, 1]), 4) for m in mom]
+    [0.2182, 0.1312, 0.326]
     """
     check_positive("T", T)
     check_positive("h", h)
@@ -199,7 +371,46 @@ def panel_moments(transmission: Callable, n: int, mu: float, T: float, *, h: flo
 
 def onsager_matrix(transmission: Callable, n: int, mu: float = 0.0, T: float = 1.0, *, h: float = H_DEFAULT,
                    points: Sequence[float] | None = None) -> np.ndarray:
-    """Linear-response Onsager matrix (ordering of :mod:`symqd.onsager`) from a transmission, by quadrature."""
+    """Linear-response Onsager matrix (ordering of :mod:`symqd.onsager`) from a transmission, by quadrature.
+
+    Parameters
+    ----------
+    transmission : callable
+        ``E -> (n, n)`` array, ``tau[i, j]`` = transmission from ``j`` to ``i`` (symmetric at B = 0; diagonal unused).
+    n : int
+        Number of reservoirs (the last one is the reference).
+    mu : float, optional
+        Reference chemical potential (default 0).
+    T : float, optional
+        Reference temperature (default 1), ``> 0``.
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1), ``> 0``.
+    points : sequence of float, optional
+        Energies where the transmission is sharply peaked, passed to ``scipy.integrate.quad``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2(n-1) x 2(n-1)`` Onsager matrix, ordered ``(X^mu_1, X^T_1, ...)`` (paper 2, Sec. 2).
+
+    Raises
+    ------
+    ValueError
+        If ``T`` or ``h`` is not positive.
+    IntegrationNotConverged
+        If the quadrature does not converge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> def tau(E):  # two terminals, Lorentzian transmission at E = 1
+    ...     t = 0.5 / (1 + (np.asarray(E) - 1.0) ** 2)
+    ...     return np.multiply.outer(t, 1 - np.eye(2))
+    >>> landauer.onsager_matrix(tau, 2, h=1.0).round(4)
+    array([[0.2182, 0.1312],
+           [0.1312, 0.326 ]])
+    """
     return onsager_from_moments(transmission_moments(transmission, n, mu, T, h=h, points=points))
 
 
@@ -208,6 +419,40 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     """Nonlinear particle and heat currents ``(J, J^Q)`` into the system from every reservoir (paper 2, Sec. 4).
 
     ``mus``, ``Ts``: potentials and temperatures of all ``n`` reservoirs (``T_i > 0``).
+
+    Parameters
+    ----------
+    transmission : callable
+        ``E -> (n, n)`` array, ``tau[i, j]`` = transmission from ``j`` to ``i`` (symmetric at B = 0; diagonal unused).
+    mus : sequence of float
+        Chemical potentials of all ``n`` reservoirs.
+    Ts : sequence of float
+        Temperatures of all ``n`` reservoirs, ``> 0``.
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1), ``> 0``.
+    points : sequence of float, optional
+        Energies where the transmission is sharply peaked, passed to ``scipy.integrate.quad``.
+
+    Returns
+    -------
+    J, JQ : numpy.ndarray
+        Particle and heat currents, each of length ``n`` (positive into the system).
+
+    Raises
+    ------
+    ValueError
+        If ``Ts`` or ``h`` is not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> def tau(E):  # two terminals, Lorentzian transmission at E = 1
+    ...     t = 0.5 / (1 + (np.asarray(E) - 1.0) ** 2)
+    ...     return np.multiply.outer(t, 1 - np.eye(2))
+    >>> J, JQ = landauer.currents(tau, [0.1, 0.0], [1.0, 1.0], h=1.0)
+    >>> J.round(4), bool(abs(J.sum()) < 1e-12)
+    (array([ 0.0221, -0.0221]), True)
     """
     mus, Ts = np.asarray(mus, float), np.asarray(Ts, float)
     check_positive("Ts", Ts)
@@ -234,6 +479,44 @@ def onsager_by_differentiation(transmission: Callable, n: int, mu: float = 0.0, 
     """Independent check: ``L_ab = dJ_a/dX_b`` by central differences of the nonlinear :func:`currents`.
 
     Forces are applied exactly as ``mu_i = mu + T X^mu_i`` and ``1/T_i = 1/T - X^T_i`` (exact affinities).
+
+    Parameters
+    ----------
+    transmission : callable
+        ``E -> (n, n)`` array, ``tau[i, j]`` = transmission from ``j`` to ``i`` (symmetric at B = 0; diagonal unused).
+    n : int
+        Number of reservoirs (the last one is the reference).
+    mu : float, optional
+        Reference chemical potential (default 0).
+    T : float, optional
+        Reference temperature (default 1), ``> 0``.
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1), ``> 0``.
+    points : sequence of float, optional
+        Energies where the transmission is sharply peaked, passed to ``scipy.integrate.quad``.
+    step : float, optional
+        Finite-difference step in the forces.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2(n-1) x 2(n-1)`` Onsager matrix, same ordering as :func:`onsager_matrix`.
+
+    Raises
+    ------
+    ValueError
+        If a temperature or ``h`` is not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd import landauer
+    >>> def tau(E):  # two terminals, Lorentzian transmission at E = 1
+    ...     t = 0.5 / (1 + (np.asarray(E) - 1.0) ** 2)
+    ...     return np.multiply.outer(t, 1 - np.eye(2))
+    >>> L = landauer.onsager_by_differentiation(tau, 2, h=1.0)
+    >>> bool(np.allclose(L, landauer.onsager_matrix(tau, 2, h=1.0), rtol=1e-5))
+    True
     """
     size = 2 * (n - 1)
     L = np.zeros((size, size))
