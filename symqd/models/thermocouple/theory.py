@@ -92,7 +92,25 @@ def __getattr__(name):
 
 
 def gamma_symbol(lead: str, h: int, c: int) -> sp.Symbol:
-    """The model's coupling symbol ``gamma_<lead>_<h><c>`` (:math:`\\gamma_{lead}(h,c)`)."""
+    """The model's coupling symbol ``gamma_<lead>_<h><c>`` (:math:`\\gamma_{lead}(h,c)`).
+
+    Parameters
+    ----------
+    lead : str
+        Reservoir name, ``"L"`` or ``"R"`` (rates in units of energy, ``hbar = 1``).
+    h, c : int
+        Occupations (0 or 1) of the upper dots H and C.
+
+    Returns
+    -------
+    sympy.Symbol
+        Nonnegative symbol ``gamma_<lead>_<h><c>``.
+
+    Examples
+    --------
+    >>> gamma_symbol("R", 1, 0)
+    gamma_R_10
+    """
     return sp.Symbol(f"gamma_{lead}_{h}{c}", nonnegative=True)
 
 
@@ -111,6 +129,21 @@ def asymmetry(which: str, gamma_L=None, gamma_R=None) -> sp.Expr:
     which : ``"H"`` or ``"C"``
     gamma_L, gamma_R : mapping ``{(h, c): value}`` or preset name (``"eq16"``, ``"eq17"``), optional
         Default: the model's symbols ``gamma_L_hc``, ``gamma_R_hc``.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\\Lambda_H` or :math:`\\Lambda_C` (dimensionless, in ``[-1, 1]``).
+
+    Raises
+    ------
+    ValueError
+        If ``which`` is not ``"H"`` or ``"C"``.
+
+    Examples
+    --------
+    >>> sp.cancel(asymmetry("H", "eq17", "eq17"))
+    -1/5
     """
     num, den = asymmetry_parts(which, _table("L", gamma_L), _table("R", gamma_R))
     return num / den
@@ -119,6 +152,23 @@ def asymmetry(which: str, gamma_L=None, gamma_R=None) -> sp.Expr:
 def asymmetry_parts(which: str, gL: dict, gR: dict) -> tuple:
     """``(numerator, denominator)`` of Eq. (12) for coupling tables ``gL``, ``gR`` (``{(h, c): value}``, any values
     that support ``*``, ``-``, ``+``): the single place where Lambda is written.
+
+    Parameters
+    ----------
+    which : ``"H"`` or ``"C"``
+        :math:`\\Lambda_H` (M edges ``(0,0)``, ``(1,0)``) or :math:`\\Lambda_C` (``(0,0)``, ``(0,1)``).
+    gL, gR : dict
+        Couplings ``{(h, c): gamma}`` of leads L and R (energy units, ``hbar = 1``).
+
+    Returns
+    -------
+    tuple
+        ``(numerator, denominator)`` with ``Lambda = numerator / denominator``.
+
+    Raises
+    ------
+    ValueError
+        If ``which`` is not ``"H"`` or ``"C"``.
 
     Examples
     --------
@@ -132,13 +182,51 @@ def asymmetry_parts(which: str, gL: dict, gR: dict) -> tuple:
 
 
 def asymmetries(gamma_L=None, gamma_R=None) -> dict:
-    """``{"H": Lambda_H, "C": Lambda_C}`` (Eq. (12)); exact for preset names and rational tables."""
+    """``{"H": Lambda_H, "C": Lambda_C}`` (Eq. (12)); exact for preset names and rational tables.
+
+    Parameters
+    ----------
+    gamma_L, gamma_R : mapping ``{(h, c): value}`` or preset name (``"eq16"``, ``"eq17"``), optional
+        Default: the model's symbols ``gamma_L_hc``, ``gamma_R_hc``.
+
+    Returns
+    -------
+    dict
+        ``{"H": Lambda_H, "C": Lambda_C}``, each cancelled.
+
+    Raises
+    ------
+    ValueError
+        If a preset name is unknown (from :func:`~.parameters.coupling_preset`).
+
+    Examples
+    --------
+    >>> asymmetries("eq17", "eq17")
+    {'H': -1/5, 'C': -1/5}
+    """
     return {w: sp.cancel(asymmetry(w, gamma_L, gamma_R)) for w in ("H", "C")}
 
 
 def exact_coupling_table(preset: str, lead: str) -> dict:
     """The coupling preset ``"eq16"`` (Eq. (16)) / ``"eq17"`` (Eq. (17)) as sympy rationals (the presets are stored
     exactly, :func:`~.parameters.coupling_preset`).
+
+    Parameters
+    ----------
+    preset : str
+        ``"eq16"`` or ``"eq17"``.
+    lead : str
+        ``"L"`` or ``"R"``.
+
+    Returns
+    -------
+    dict
+        ``{(h, c): sympy.Rational}`` (couplings in energy units, ``hbar = 1``).
+
+    Raises
+    ------
+    ValueError
+        If ``preset`` or ``lead`` is unknown (from :func:`~.parameters.coupling_preset`).
 
     Examples
     --------
@@ -171,6 +259,25 @@ def eq13_rhs(J_H, J_C, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp
     The paper's charge current is ``I_R = e I^N_R``; the identity ``I^N_R = eq13_rhs`` holds in the 6-state model
     at ``mu_R = 0``, ``T_L = T_R`` (proven in ``tests/test_thermocouple_theory.py`` and the derivation
     ``paper1_closed_forms``). Defaults: Eq. (12) in the model's symbols and ``U_MH``, ``U_MC``.
+
+    Parameters
+    ----------
+    J_H, J_C : sympy.Expr or number
+        Heat currents from reservoirs H and C into the dots (energy per time, ``k_B = hbar = 1``).
+    Lambda_H, Lambda_C : sympy.Expr or number, optional
+        Asymmetries of Eq. (12); default :func:`asymmetry` in the model's symbols.
+    U_MH, U_MC : sympy.Expr or number, optional
+        Interaction energies; default symbols ``U_MH``, ``U_MC``.
+
+    Returns
+    -------
+    sympy.Expr
+        Predicted particle current ``I^N_R`` into the dots from R.
+
+    Examples
+    --------
+    >>> eq13_rhs(2, 1, sp.Rational(1, 2), sp.Rational(-1, 2), 1, 1)
+    1/2
     """
     Lambda_H = asymmetry("H") if Lambda_H is None else Lambda_H
     Lambda_C = asymmetry("C") if Lambda_C is None else Lambda_C
@@ -181,13 +288,49 @@ def eq13_rhs(J_H, J_C, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp
 
 def current_in_heat_variables(J_in, J_trans, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp.Expr:
     """Eq. (13) rewritten with Eq. (14): :math:`\\tfrac12(\\Lambda_H/U_{MH}+\\Lambda_C/U_{MC})J_{in}
-    + \\tfrac12(\\Lambda_H/U_{MH}-\\Lambda_C/U_{MC})J_{trans}` (particle form)."""
+    + \\tfrac12(\\Lambda_H/U_{MH}-\\Lambda_C/U_{MC})J_{trans}` (particle form).
+
+    Parameters
+    ----------
+    J_in, J_trans : sympy.Expr or number
+        ``J_in = J_H + J_C`` and ``J_trans = J_H - J_C`` (Eq. (14); heat currents into the dots).
+    Lambda_H, Lambda_C, U_MH, U_MC : optional
+        As in :func:`eq13_rhs`.
+
+    Returns
+    -------
+    sympy.Expr
+        Particle current ``I^N_R``.
+
+    Examples
+    --------
+    >>> current_in_heat_variables(sp.Integer(0), sp.Integer(2), 1, -1, 1, 1)
+    2
+    """
     return eq13_rhs((J_in + J_trans) / 2, (J_in - J_trans) / 2, Lambda_H, Lambda_C, U_MH, U_MC)
 
 
 def eq15_current(J_trans, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) -> sp.Expr:
     """Eq. (15), particle form: :math:`I^{N*} = \\tfrac12(\\Lambda_H/U_{MH}-\\Lambda_C/U_{MC})J_{trans}` at
-    :math:`J_{in}=0` (the paper's :math:`I^* = e I^{N*}`)."""
+    :math:`J_{in}=0` (the paper's :math:`I^* = e I^{N*}`).
+
+    Parameters
+    ----------
+    J_trans : sympy.Expr or number
+        ``J_H - J_C`` (Eq. (14)), heat currents into the dots.
+    Lambda_H, Lambda_C, U_MH, U_MC : optional
+        As in :func:`eq13_rhs`.
+
+    Returns
+    -------
+    sympy.Expr
+        Particle current ``I^{N*}`` into the dots from R.
+
+    Examples
+    --------
+    >>> eq15_current(sp.Integer(2), sp.Integer(1), sp.Integer(-1), 1, 1)
+    2
+    """
     Lambda_H = asymmetry("H") if Lambda_H is None else Lambda_H
     Lambda_C = asymmetry("C") if Lambda_C is None else Lambda_C
     U_MH = sp.Symbol("U_MH", nonnegative=True) if U_MH is None else U_MH
@@ -197,14 +340,52 @@ def eq15_current(J_trans, Lambda_H=None, Lambda_C=None, U_MH=None, U_MC=None) ->
 
 def entropy_production_eq18(J_in, J_trans, P_gen, T_0, T_H, T_C) -> sp.Expr:
     """Eq. (18): :math:`\\dot S = \\tfrac{J_{in}}2(\\tfrac2{T_0}-\\tfrac1{T_H}-\\tfrac1{T_C})
-    + \\tfrac{J_{trans}}2(\\tfrac1{T_C}-\\tfrac1{T_H}) - P_{gen}/T_0` (``T_L = T_R = T_0``)."""
+    + \\tfrac{J_{trans}}2(\\tfrac1{T_C}-\\tfrac1{T_H}) - P_{gen}/T_0` (``T_L = T_R = T_0``).
+
+    Parameters
+    ----------
+    J_in, J_trans : sympy.Expr or number
+        Eq. (14) heat-current combinations (currents into the dots, ``k_B = 1``).
+    P_gen : sympy.Expr or number
+        Generated power ``-mu_R I^N_R``.
+    T_0, T_H, T_C : sympy.Expr or number
+        Temperatures of the leads L, R (``T_0``) and of reservoirs H, C (energy units).
+
+    Returns
+    -------
+    sympy.Expr
+        Entropy production rate :math:`\\dot S` (``>= 0`` by the second law).
+
+    Examples
+    --------
+    >>> entropy_production_eq18(2, 0, 0, *sp.symbols('T_0 T_H T_C')).subs({'T_0': 1, 'T_H': 2, 'T_C': 2})
+    1
+    """
     half = sp.Rational(1, 2)
     return half * J_in * (2 / T_0 - 1 / T_H - 1 / T_C) + half * J_trans * (1 / T_C - 1 / T_H) - P_gen / T_0
 
 
 def power_bound_eq19(J_in, J_trans, T_0, T_H, T_C) -> sp.Expr:
     """Right side of Eq. (19): :math:`P_{gen} \\le \\tfrac{J_{in}}2(2-\\tfrac{T_0}{T_H}-\\tfrac{T_0}{T_C})
-    + \\tfrac{J_{trans}}2(\\tfrac{T_0}{T_C}-\\tfrac{T_0}{T_H})`, equivalent to Eq. (18) ``>= 0``."""
+    + \\tfrac{J_{trans}}2(\\tfrac{T_0}{T_C}-\\tfrac{T_0}{T_H})`, equivalent to Eq. (18) ``>= 0``.
+
+    Parameters
+    ----------
+    J_in, J_trans : sympy.Expr or number
+        Eq. (14) heat-current combinations (currents into the dots).
+    T_0, T_H, T_C : sympy.Expr or number
+        Temperatures (``k_B = 1``), ``T_L = T_R = T_0``.
+
+    Returns
+    -------
+    sympy.Expr
+        Upper bound on ``P_gen``.
+
+    Examples
+    --------
+    >>> power_bound_eq19(sp.Integer(2), 0, sp.Integer(1), sp.Integer(2), sp.Integer(2))
+    1
+    """
     half = sp.Rational(1, 2)
     return half * J_in * (2 - T_0 / T_H - T_0 / T_C) + half * J_trans * (T_0 / T_C - T_0 / T_H)
 
@@ -216,7 +397,26 @@ def power_bound_eq19(J_in, J_trans, T_0, T_H, T_C) -> sp.Expr:
 
 def local_affinity(me, transition) -> sp.Expr:
     """:math:`\\ln(k_{s\\to t}/k_{t\\to s}) = -(\\Delta E - \\Delta N\\,\\mu_\\alpha)/T_\\alpha` for one transition
-    (local detailed balance, the generic ``me.part(reservoir).affinity``)."""
+    (local detailed balance, the generic ``me.part(reservoir).affinity``).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        The master equation holding ``transition``.
+    transition : Transition
+        One transition of ``me``.
+
+    Returns
+    -------
+    sympy.Expr
+        Log ratio of forward to backward rate.
+
+    Examples
+    --------
+    >>> me = zero_bias_six_state().me
+    >>> local_affinity(me, me.transitions[0])
+    -eps_M/T_L
+    """
     return me.part(transition.reservoir).affinity(transition)
 
 
@@ -235,7 +435,33 @@ def _steps(me, states, lead: str = "L") -> list:
 def cycle_affinity(me, states, lead: str = "L") -> sp.Expr:
     """Affinity :math:`A_c = \\ln(\\Pi^+_c/\\Pi^-_c)` of a closed state sequence, the sum of
     :func:`local_affinity` over its steps; on M edges the transition of ``lead`` is used (at ``V = 0``,
-    ``T_L = T_R`` both leads agree)."""
+    ``T_L = T_R`` both leads agree).
+
+    Parameters
+    ----------
+    me : MasterEquation
+        Master equation of the model.
+    states : sequence of states
+        Closed sequence ``(s0, s1, ..., s0)``.
+    lead : str, optional
+        Lead whose transition is used on M edges (default ``"L"``).
+
+    Returns
+    -------
+    sympy.Expr
+        Cycle affinity (dimensionless, ``k_B = 1``).
+
+    Raises
+    ------
+    ValueError
+        If two consecutive states of ``states`` are not joined by a transition.
+
+    Examples
+    --------
+    >>> z = zero_bias_six_state()
+    >>> cycle_affinity(z.me, z.cycles["a"])
+    U_MH/T_L - U_MH/T_H
+    """
     return sp.expand(sp.Add(*[local_affinity(me, tr) for tr in _steps(me, states, lead)]))
 
 
@@ -285,6 +511,21 @@ class HillCycle:
     ``feeding`` is :math:`\\Sigma_c` (sum over the spanning trees of the graph with the cycle contracted to a point,
     directed into it; ``1`` if the cycle visits every state), ``flux`` is
     :math:`F_c = (\\Pi^+_c-\\Pi^-_c)\\Sigma_c/Z`.
+
+    Parameters
+    ----------
+    name : str
+        Cycle name (``"a"``, ``"b"``, ``"O"``).
+    states : tuple
+        Closed state sequence.
+    forward, backward, feeding, normalization : sympy.Expr
+        :math:`\\Pi^+_c`, :math:`\\Pi^-_c`, :math:`\\Sigma_c`, :math:`Z`.
+
+    Examples
+    --------
+    >>> c = zero_bias_six_state().hill_cycles["a"]
+    >>> c.name, len(c.states)
+    ('a', 5)
     """
 
     name: str
@@ -296,10 +537,34 @@ class HillCycle:
 
     @property
     def flux(self) -> sp.Expr:
+        """Hill's one-way cycle flux :math:`F_c = (\\Pi^+_c-\\Pi^-_c)\\Sigma_c/Z` (cycles per unit time).
+
+        Examples
+        --------
+        >>> HillCycle("x", (0, 1, 0), sp.Integer(3), sp.Integer(1), sp.Integer(1), sp.Integer(4)).flux
+        1/2
+        """
         return (self.forward - self.backward) * self.feeding / self.normalization
 
     def orientation(self, s, t) -> int:
-        """+1 if the cycle traverses ``s -> t``, -1 if ``t -> s``, 0 otherwise."""
+        """+1 if the cycle traverses ``s -> t``, -1 if ``t -> s``, 0 otherwise.
+
+        Parameters
+        ----------
+        s, t : state
+            The two ends of an edge.
+
+        Returns
+        -------
+        int
+            ``+1``, ``-1`` or ``0``.
+
+        Examples
+        --------
+        >>> c = zero_bias_six_state().hill_cycles["a"]
+        >>> c.orientation((0, 0, 0), (1, 0, 0)), c.orientation((1, 0, 0), (0, 0, 0))
+        (1, -1)
+        """
         steps = list(zip(self.states[:-1], self.states[1:]))
         return 1 if (s, t) in steps else (-1 if (t, s) in steps else 0)
 
@@ -324,26 +589,69 @@ class ZeroBiasSixState:
     * ``chord_current("H"|"C")`` — :math:`\\Phi_H`, :math:`\\Phi_C` (the generic cycle flux of the fundamental
       cycle); ``hill_cycles`` — (11a), (11b), O;
     * ``current(name)`` — the model's current ``name`` (``IN_R``, ``J_H``, ..., ``dS_dt``) in ``w``.
+
+    Takes no parameters; use the cached instance :func:`zero_bias_six_state`.
+
+    Examples
+    --------
+    >>> z = zero_bias_six_state()
+    >>> len(z.states), len(z.edges), len(z.basis)
+    (6, 7, 5)
     """
 
     @cached_property
     def model(self):
+        """The symbolic 6-state model ``symbolic(uhc_infinite=True)``.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().model.uhc_infinite
+        True
+        """
         return symbolic(uhc_infinite=True)
 
     @property
     def me(self):
+        """The model's :class:`~symqd.MasterEquation`.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().me.states)
+        6
+        """
         return self.model.me
 
     @cached_property
     def states(self) -> tuple:
+        """The six states ``(m, h, c)`` in the master-equation order.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().states[:2]
+        ((0, 0, 0), (1, 0, 0))
+        """
         return tuple(self.me.states)
 
     @cached_property
     def edges(self) -> list:
+        """Sorted undirected edges ``(i, j)`` (state indices) of the graph.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().edges)
+        7
+        """
         return sorted(self.me.edges)
 
     @cached_property
     def w(self) -> dict:
+        """``{(s, t): w_<s>_<t>}``: one positive rate symbol per directed edge (total rate, energy units).
+
+        Examples
+        --------
+        >>> zero_bias_six_state().w[((0, 0, 0), (1, 0, 0))]
+        w_000_100
+        """
         out = {}
         for i, j in self.edges:
             for a, b in ((i, j), (j, i)):
@@ -353,27 +661,73 @@ class ZeroBiasSixState:
 
     @cached_property
     def T0(self) -> sp.Symbol:
+        """The common lead temperature symbol ``T_0`` (``T_L = T_R = T_0``).
+
+        Examples
+        --------
+        >>> zero_bias_six_state().T0
+        T_0
+        """
         return T_0
 
     def Gamma(self, hc) -> sp.Expr:
-        """:math:`\\Gamma(h,c) = \\gamma_L(h,c)+\\gamma_R(h,c)`."""
+        """:math:`\\Gamma(h,c) = \\gamma_L(h,c)+\\gamma_R(h,c)`.
+
+        Parameters
+        ----------
+        hc : tuple of int
+            Occupations ``(h, c)`` of the upper dots.
+
+        Returns
+        -------
+        sympy.Expr
+            Total lead coupling of the M edge ``0hc <-> 1hc``.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().Gamma((1, 0))
+        gamma_L_10 + gamma_R_10
+        """
         return gamma_symbol("L", *hc) + gamma_symbol("R", *hc)
 
     @cached_property
     def zero_bias(self) -> dict:
-        """``mu_R -> 0``, ``T_L, T_R -> T_0``."""
+        """``mu_R -> 0``, ``T_L, T_R -> T_0``.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().zero_bias
+        {mu_R: 0, T_L: T_0, T_R: T_0}
+        """
         m = self.model
         return {m.symbol("mu_R"): sp.S.Zero, m.symbol("T_L"): T_0, m.symbol("T_R"): T_0}
 
     # -- cycles: the generic basis, read in the paper's terms ---------------------------------------------------
     @cached_property
     def basis(self) -> list:
-        """:func:`symqd.graph.cycle_basis` of the 6-state transition multigraph (5 :class:`~symqd.graph.MultiCycle`)."""
+        """:func:`symqd.graph.cycle_basis` of the 6-state transition multigraph (5 :class:`~symqd.graph.MultiCycle`).
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().basis)
+        5
+        """
         return cycle_basis(self.me)
 
     @cached_property
     def fundamental(self) -> dict:
-        """``{"H": (11a), "C": (11b)}``: the generic basis cycles whose chord is an H or C transition."""
+        """``{"H": (11a), "C": (11b)}``: the generic basis cycles whose chord is an H or C transition.
+
+        Raises
+        ------
+        RuntimeError
+            If the basis does not have exactly one H and one C chord.
+
+        Examples
+        --------
+        >>> sorted(zero_bias_six_state().fundamental)
+        ['C', 'H']
+        """
         out = {}
         for c in self.basis:
             res = c.steps[0].reservoir
@@ -387,12 +741,24 @@ class ZeroBiasSixState:
 
     @cached_property
     def chords(self) -> dict:
-        """``{"H": (100, 110), "C": (100, 101)}``: the chords whose currents are :math:`\\Phi_H`, :math:`\\Phi_C`."""
+        """``{"H": (100, 110), "C": (100, 101)}``: the chords whose currents are :math:`\\Phi_H`, :math:`\\Phi_C`.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().chords["H"]
+        ((1, 0, 0), (1, 1, 0))
+        """
         return {k: (c.steps[0].source, c.steps[0].target) for k, c in self.fundamental.items()}
 
     @cached_property
     def cycles(self) -> dict:
-        """``{"a": (11a), "b": (11b), "O": outer}`` as closed state sequences from ``000``; ``O = a - b``."""
+        """``{"a": (11a), "b": (11b), "O": outer}`` as closed state sequences from ``000``; ``O = a - b``.
+
+        Examples
+        --------
+        >>> zero_bias_six_state().cycles["a"]
+        ((0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0))
+        """
         seq = {n: _closed_sequence([(t.source, t.target) for t in self.fundamental[k].steps])
                for n, k in (("a", "H"), ("b", "C"))}
         va, vb = _edge_vector(seq["a"]), _edge_vector(seq["b"])
@@ -402,12 +768,25 @@ class ZeroBiasSixState:
 
     @cached_property
     def m_edges(self) -> dict:
-        """``{(h, c): (0hc, 1hc)}``: the M edges (the merged L/R transitions that fill dot M)."""
+        """``{(h, c): (0hc, 1hc)}``: the M edges (the merged L/R transitions that fill dot M).
+
+        Examples
+        --------
+        >>> zero_bias_six_state().m_edges[(0, 1)]
+        ((0, 0, 1), (1, 0, 1))
+        """
         return {tr.source[1:]: (tr.source, tr.target) for tr in self.me.transitions
                 if tr.reservoir == "L" and tr.dN > 0}
 
     @cached_property
     def lead_split(self) -> dict:
+        """``{k_<res>_<s>_<t>: ...}``: lead rates in merged rates, ``gamma_res/Gamma * w`` on M edges, ``w`` else.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().lead_split)
+        20
+        """
         out = {}
         for tr in self.me.transitions:
             w = self.w[(tr.source, tr.target)]
@@ -420,7 +799,24 @@ class ZeroBiasSixState:
 
     def to_zero_bias_fermi(self, expr) -> sp.Expr:
         """Model expression in Fermi form -> ``mu_R = 0`` and ``f_R`` identified with ``f_L`` (valid iff
-        ``T_L = T_R``, since ``f_alpha(x) = 1/(1 + e^{x/T_alpha})``)."""
+        ``T_L = T_R``, since ``f_alpha(x) = 1/(1 + e^{x/T_alpha})``).
+
+        Parameters
+        ----------
+        expr : sympy.Expr
+            Expression in the model's Fermi-symbol form.
+
+        Returns
+        -------
+        sympy.Expr
+            ``expr`` with ``mu_R = 0`` and ``f_R -> f_L``.
+
+        Examples
+        --------
+        >>> x = sp.Symbol("x")
+        >>> zero_bias_six_state().to_zero_bias_fermi(sp.Function("f_R")(x))
+        f_L(x)
+        """
         expr = expr.xreplace({self.model.symbol("mu_R"): sp.S.Zero})
         return expr.replace(sp.Function("f_R"), sp.Function("f_L"))
 
@@ -432,12 +828,24 @@ class ZeroBiasSixState:
 
     @cached_property
     def w_fermi(self) -> dict:
-        """``w`` -> total rate in Fermi-symbol form (``Gamma f_L(x)``, ``Gamma (1 - f_L(x))``, ``gamma_H f_H``...)."""
+        """``w`` -> total rate in Fermi-symbol form (``Gamma f_L(x)``, ``Gamma (1 - f_L(x))``, ``gamma_H f_H``...).
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().w_fermi)
+        14
+        """
         return {w: sp.factor(self.to_zero_bias_fermi(tot)) for w, tot in self._merged(self.model.fermi_rates).items()}
 
     @cached_property
     def w_physical(self) -> dict:
-        """``w`` -> total physical rate ``Gamma fermi(x/T_0)`` etc. at ``mu_R = 0``, ``T_L = T_R = T_0``."""
+        """``w`` -> total physical rate ``Gamma fermi(x/T_0)`` etc. at ``mu_R = 0``, ``T_L = T_R = T_0``.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().w_physical)
+        14
+        """
         return {w: tot.xreplace(self.zero_bias) for w, tot in self._merged(self.model.rates).items()}
 
     def _weight(self, i, j):
@@ -445,32 +853,117 @@ class ZeroBiasSixState:
 
     @cached_property
     def numerators(self) -> tuple:
+        """Matrix-tree numerators ``N_s`` (one per state, in :attr:`states` order) in the merged rates ``w``.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().numerators)
+        6
+        """
         return tuple(tree_numerators(len(self.states), self.edges, self._weight))
 
     @cached_property
     def normalization(self) -> sp.Expr:
+        """Tree normalization ``Z = sum_s N_s`` (so ``p_s = N_s/Z``).
+
+        Examples
+        --------
+        >>> z = zero_bias_six_state()
+        >>> z.normalization == sum(z.numerators)
+        True
+        """
         return sp.Add(*self.numerators)
 
     def probability(self, state) -> sp.Expr:
-        """Closed-form :math:`p_{mhc} = N_{mhc}/Z` in the merged rates."""
+        """Closed-form :math:`p_{mhc} = N_{mhc}/Z` in the merged rates.
+
+        Parameters
+        ----------
+        state : tuple of int
+            State ``(m, h, c)``.
+
+        Returns
+        -------
+        sympy.Expr
+            Steady-state probability.
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is not one of the six states.
+
+        Examples
+        --------
+        >>> z = zero_bias_six_state()
+        >>> sp.simplify(sum(z.probability(s) for s in z.states))
+        1
+        """
         return self.numerators[self.states.index(tuple(state))] / self.normalization
 
     @cached_property
     def probabilities(self) -> dict:
-        """``{state: N_s/Z}``."""
+        """``{state: N_s/Z}``.
+
+        Examples
+        --------
+        >>> len(zero_bias_six_state().probabilities)
+        6
+        """
         return {s: self.probability(s) for s in self.states}
 
     def edge_current(self, s, t) -> sp.Expr:
-        """Net current :math:`w_{s\\to t}p_s - w_{t\\to s}p_t` on an edge."""
+        """Net current :math:`w_{s\\to t}p_s - w_{t\\to s}p_t` on an edge.
+
+        Parameters
+        ----------
+        s, t : tuple of int
+            Source and target states of a directed edge.
+
+        Returns
+        -------
+        sympy.Expr
+            Net probability current ``s -> t`` (per unit time).
+
+        Examples
+        --------
+        >>> z = zero_bias_six_state()
+        >>> sp.simplify(z.edge_current((0, 0, 0), (1, 0, 0)) + z.edge_current((1, 0, 0), (0, 0, 0)))
+        0
+        """
         return self.w[(s, t)] * self.probability(s) - self.w[(t, s)] * self.probability(t)
 
     def chord_current(self, which: str) -> sp.Expr:
         """Fundamental cycle flux :math:`\\Phi_H` (chord ``100 -> 110``) or :math:`\\Phi_C` (chord ``100 -> 101``):
-        the generic :meth:`~symqd.graph.MultiCycle.flux` of the basis cycle, in the merged rates."""
+        the generic :meth:`~symqd.graph.MultiCycle.flux` of the basis cycle, in the merged rates.
+
+        Parameters
+        ----------
+        which : ``"H"`` or ``"C"``
+            The chord.
+
+        Returns
+        -------
+        sympy.Expr
+            Chord current (per unit time).
+
+        Examples
+        --------
+        >>> z = zero_bias_six_state()
+        >>> h = z.hill_cycles
+        >>> sp.simplify(z.chord_current("H") - (h["a"].flux + h["O"].flux))
+        0
+        """
         return self.fundamental[which].flux(self.probabilities).xreplace(self.lead_split)
 
     @cached_property
     def hill_cycles(self) -> dict:
+        """``{"a": (11a), "b": (11b), "O": outer}`` as :class:`HillCycle`.
+
+        Examples
+        --------
+        >>> sorted(zero_bias_six_state().hill_cycles)
+        ['O', 'a', 'b']
+        """
         return {name: self._hill(name, seq) for name, seq in self.cycles.items()}
 
     def _hill(self, name, seq) -> HillCycle:
@@ -494,7 +987,24 @@ class ZeroBiasSixState:
         return HillCycle(name, seq, fwd, bwd, feeding, self.normalization)
 
     def current(self, name: str) -> sp.Expr:
-        """The model's current ``name`` at zero bias in the merged rates ``w`` (closed form, ``p = N/Z``)."""
+        """The model's current ``name`` at zero bias in the merged rates ``w`` (closed form, ``p = N/Z``).
+
+        Parameters
+        ----------
+        name : str
+            Current name (``"IN_R"``, ``"J_H"``, ...; currents positive into the dots).
+
+        Returns
+        -------
+        sympy.Expr
+            The current in the merged rates.
+
+        Examples
+        --------
+        >>> z = zero_bias_six_state()
+        >>> z.current("IN_R").has(z.w[((0, 0, 0), (1, 0, 0))])
+        True
+        """
         expr = self.model.currents.as_dict()[name]
         expr = expr.xreplace(self.lead_split).xreplace(self.zero_bias)
         ps = dict(zip(self.me.probability_symbols(), (self.probability(s) for s in self.states)))
@@ -503,14 +1013,43 @@ class ZeroBiasSixState:
 
 @cached
 def zero_bias_six_state() -> ZeroBiasSixState:
-    """The cached :class:`ZeroBiasSixState`."""
+    """The cached :class:`ZeroBiasSixState`.
+
+    Returns
+    -------
+    ZeroBiasSixState
+
+    Examples
+    --------
+    >>> zero_bias_six_state() is zero_bias_six_state()
+    True
+    """
     return ZeroBiasSixState()
 
 
 def eq13_residual(model, form: str = "fermi") -> sp.Expr:
     """``I^N_R - (Lambda_H J_H/U_MH + Lambda_C J_C/U_MC)`` of a :class:`SymbolicThermocouple` in ``form``
     (closed form, not simplified). Zero (as a rational function) exactly in the 6-state model at ``mu_R = 0``,
-    ``f_R = f_L``; nonzero otherwise."""
+    ``f_R = f_L``; nonzero otherwise.
+
+    Parameters
+    ----------
+    model : SymbolicThermocouple
+        The symbolic thermocouple (:func:`~.model.symbolic`).
+    form : str, optional
+        Form of the currents passed to ``model.current`` (default ``"fermi"``).
+
+    Returns
+    -------
+    sympy.Expr
+        The residual (particle currents into the dots).
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple.model import symbolic
+    >>> eq13_residual(symbolic(uhc_infinite=True)).has(sp.Symbol("U_MH", nonnegative=True))
+    True
+    """
     U_MH, U_MC = model.symbol("U_MH"), model.symbol("U_MC")
     return model.current("IN_R", form) - eq13_rhs(model.current("J_H", form), model.current("J_C", form),
                                                    U_MH=U_MH, U_MC=U_MC)
@@ -536,6 +1075,29 @@ def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool
     ``same_lead_temperature`` identifies ``f_R`` with ``f_L`` (``T_L = T_R``). Returns ``(poly, ring)``; Eq. (13)
     holds iff ``poly == 0``. ``couplings`` (``{symbol: value}``) specializes coupling symbols first (e.g. the
     zeros of Eq. (16)).
+
+    Parameters
+    ----------
+    model : SymbolicThermocouple
+        The symbolic thermocouple.
+    mu_R_zero : bool, optional
+        Set ``mu_R = 0`` (zero bias). Default True.
+    same_lead_temperature : bool, optional
+        Identify ``f_R`` with ``f_L`` (``T_L = T_R``). Default True.
+    couplings : dict, optional
+        ``{symbol: value}`` substituted before expansion.
+
+    Returns
+    -------
+    tuple
+        ``(poly, ring)``.
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple.model import symbolic
+    >>> poly, R = eq13_numerator(symbolic(uhc_infinite=True))
+    >>> print(poly == 0)
+    True
     """
     from sympy.polys.rings import ring
 
@@ -568,7 +1130,22 @@ def eq13_numerator(model, *, mu_R_zero: bool = True, same_lead_temperature: bool
 
 
 def eq13_physical_residual(model, params: dict, dps: int = 40) -> tuple:
-    """``(I^N_R, Lambda_H J_H/U_MH + Lambda_C J_C/U_MC)`` at a physical point (Eq. (13) both sides)."""
+    """``(I^N_R, Lambda_H J_H/U_MH + Lambda_C J_C/U_MC)`` at a physical point (Eq. (13) both sides).
+
+    Parameters
+    ----------
+    model : SymbolicThermocouple
+        The symbolic thermocouple.
+    params : dict
+        ``{symbol: value}`` for every model parameter (energies and temperatures in units with ``k_B = 1``).
+    dps : int, optional
+        Decimal precision (default 40).
+
+    Returns
+    -------
+    tuple
+        ``(I^N_R, rhs)`` as high-precision numbers; equal in the 6-state model at ``mu_R = 0``, ``T_L = T_R``.
+    """
     v = physical_currents(model, params, ("IN_R", "J_H", "J_C"), dps)
     sub = {s: sp.Float(sp.N(x, dps), dps) for s, x in params.items()}
     rhs = eq13_rhs(v["J_H"], v["J_C"], asymmetry("H").xreplace(sub), asymmetry("C").xreplace(sub),
