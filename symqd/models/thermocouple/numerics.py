@@ -21,7 +21,23 @@ _TABLE_SYMBOL = re.compile(r"gamma_([LR])_(\d)(\d)")
 
 
 def user_message(msg: str) -> str:
-    """An engine message in the user's parameter names (``gamma_L_10`` -> ``gamma_L[(1, 0)]``)."""
+    """An engine message in the user's parameter names (``gamma_L_10`` -> ``gamma_L[(1, 0)]``).
+
+    Parameters
+    ----------
+    msg : str
+        Message of the numeric engine, naming model symbols.
+
+    Returns
+    -------
+    str
+        The message with every coupling-table symbol ``gamma_<lead>_<h><c>`` written ``gamma_<lead>[(h, c)]``.
+
+    Examples
+    --------
+    >>> user_message("gamma_L_10 must be > 0")
+    'gamma_L[(1, 0)] must be > 0'
+    """
     return _TABLE_SYMBOL.sub(lambda m: f"gamma_{m[1]}[({m[2]}, {m[3]})]", msg)
 
 
@@ -49,6 +65,13 @@ def evaluate(params: Mapping | Parameters | None = None, *, backend: str | None 
         ``"P_gen" = -mu_R IN_R`` (Eq. (10)), ``"J_in" = J_H + J_C``, ``"J_trans" = J_H - J_C`` (Eq. (14)),
         ``"dS_dt" = -sum_alpha J_alpha/T_alpha`` (total entropy production, >= 0).
 
+    Raises
+    ------
+    ValueError
+        If ``backend`` or ``method`` is not one of the values above, if ``backend="mpmath"`` gets array
+        parameters or ``backend="numpy"`` gets mpmath numbers, if ``params`` is invalid (the message names the
+        parameter), or if the point has no unique steady state.
+
     Examples
     --------
     >>> from symqd.models.thermocouple import FIG2, evaluate
@@ -75,7 +98,36 @@ def evaluate_validated(P: Parameters, *, method: str = "closed_form", refine: bo
 
     ``refine=False`` skips the engine's mpmath recomputation of cancelling net currents: for inner loops of root
     finders that drive a current to zero (accurate to ~1e-16 of the gross flux is all they need); the results
-    handed to users keep the default."""
+    handed to users keep the default.
+
+    Parameters
+    ----------
+    P : :class:`~.parameters.Parameters`
+        Validated parameters (:func:`~.parameters.validate`); mpmath values select the mpmath backend.
+    method : ``"closed_form"`` or ``"solver"``, optional
+        As in :func:`evaluate`.
+    refine : bool or None, optional
+        ``None`` (default): the engine's default; ``False`` skips the mpmath refinement (numpy backend only).
+
+    Returns
+    -------
+    dict
+        As :func:`evaluate` (currents positive into the dots, ``k_B = hbar = 1``).
+
+    Raises
+    ------
+    ValueError
+        If the engine rejects the point (message in the user's parameter names) or the point has no unique
+        steady state (a zero coupling decouples part of the state graph).
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2
+    >>> from symqd.models.thermocouple.parameters import validate
+    >>> r = evaluate_validated(validate(FIG2))
+    >>> round(float(r["P_gen"]), 6)
+    0.0
+    """
     backend = "mpmath" if P.mp else "numpy"
     cm = compiled(P.uhc_infinite, P.probe)
     try:
@@ -121,6 +173,21 @@ def _assemble(out: dict, mu_R, backend: str) -> dict:
 def transition_energies(params: Mapping | Parameters | None = None) -> dict:
     """``{(h, c): E_{1hc} - E_{0hc}}``, the addition energies of dot M (Eq. (1)); no (1, 1) entry if
     ``U_HC = math.inf``.
+
+    Parameters
+    ----------
+    params : mapping or :class:`~.parameters.Parameters`, optional
+        Thermocouple parameters (energies in units with ``k_B = 1``; see :mod:`symqd.models.thermocouple`).
+
+    Returns
+    -------
+    dict
+        ``{(h, c): addition energy}`` (floats or arrays).
+
+    Raises
+    ------
+    ValueError
+        If ``params`` is invalid (the message names the parameter).
 
     Examples
     --------
