@@ -73,6 +73,16 @@ def trigamma(w):
     Written in powers of ``u = 1/w`` so that it neither overflows nor divides inf by inf for ``|w|`` up to the
     float range (``psi'(w) -> 1/w``).
 
+    Parameters
+    ----------
+    w : complex or array_like
+        Argument(s), ``Re w > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex ``psi'(w)``, same shape as ``w``.
+
     Examples
     --------
     >>> bool(abs(trigamma(1.0) - 3.14159265358979**2 / 6) < 1e-14)
@@ -109,6 +119,18 @@ def lorentzian_integrals_symbolic():
     r"""``(I_0, I_1, I_2)`` as sympy expressions in ``E_d, mu, Gamma, T, h`` via ``polygamma(1, w)``.
 
     ``w = 1/2 + (Gamma/2 - i (E_d - mu))/(2 pi T)``; ``G = i psi'(w)/(2 pi T)``; see the module docstring.
+
+    Returns
+    -------
+    tuple of sympy.Expr
+        ``(I_0, I_1, I_2)`` (paper 2, Appendix C), cached.
+
+    Examples
+    --------
+    >>> from symqd.models import three_terminal
+    >>> I0, I1, I2 = three_terminal.lorentzian_integrals_symbolic()
+    >>> sorted(str(s) for s in I0.free_symbols)
+    ['E_d', 'Gamma', 'T', 'h', 'mu']
     """
     a = Gamma_s / 2
     z = Ed_s - mu_s + sp.I * a
@@ -136,6 +158,37 @@ def lorentzian_integrals(Ed, Gamma, T=1.0, mu=0.0, *, h=None, backend: str = "nu
     ``backend="numpy"`` broadcasts over arrays; ``backend="mpmath"`` evaluates at ``mpmath.mp.dps`` precision.
     Units: ``I_n`` has units energy^(n-2) x (T/h); ``Gamma > 0`` (full width), ``T > 0``; ``h=None`` means
     ``2 pi`` at the working precision of the backend.
+
+    Parameters
+    ----------
+    Ed : float or array_like
+        Level energy.
+    Gamma : float or array_like
+        Full width ``gamma_1 + gamma_2 + gamma_3``, ``> 0``.
+    T : float or array_like, optional
+        Temperature (default 1), ``> 0``.
+    mu : float or array_like, optional
+        Reference chemical potential (default 0).
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1).
+    backend : {"numpy", "mpmath"}, optional
+        Evaluation backend.
+
+    Returns
+    -------
+    tuple
+        ``(I_0, I_1, I_2)``: real arrays (numpy) or ``mpmath.mpf`` (mpmath).
+
+    Raises
+    ------
+    ValueError
+        If ``Gamma`` or ``T`` is not positive, or ``backend`` is unknown.
+
+    Examples
+    --------
+    >>> from symqd.models import three_terminal
+    >>> [round(float(x), 6) for x in three_terminal.lorentzian_integrals(2.0, 0.2, h=1.0)]   # P2-10
+    [3.307242, 6.189203, 12.494771]
     """
     check_positive("Gamma", Gamma)
     check_positive("T", T)
@@ -156,6 +209,26 @@ def single_dot_transmission(g1, g2, g3, Ed):
     """Callable ``E -> tau`` (paper 2, Appendix C): ``tau_ij = g_i g_j / ((E - Ed)^2 + (g1+g2+g3)^2/4)``.
 
     ``E`` scalar gives a ``(3, 3)`` array, an array ``E`` gives ``E.shape + (3, 3)`` (diagonal unused).
+
+    Parameters
+    ----------
+    g1, g2, g3 : float
+        Wide-band couplings ``gamma_i`` to reservoirs 1, 2, 3 (reservoir 3 the reference).
+    Ed : float
+        Level energy.
+
+    Returns
+    -------
+    callable
+        ``tau(E)``, symmetric ``(3, 3)`` per energy.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd.models import three_terminal
+    >>> tau = three_terminal.single_dot_transmission(0.1, 0.1, 0.1, 0.0)
+    >>> round(float(tau(0.0)[0, 2]), 4), tau(np.zeros(5)).shape
+    (0.4444, (5, 3, 3))
     """
     g = np.array([g1, g2, g3], dtype=float)
     width = g.sum()
@@ -186,6 +259,25 @@ def single_dot_onsager_symbolic(g1=None, g2=None, g3=None):
 
     Returns ``(L, (I0, I1, I2))``: ``L = A (x) [[I0, I1], [I1, I2]]`` assembled by
     :func:`symqd.landauer.onsager_from_moments` from ``<eps^k>_ij = gamma_i gamma_j I_k``.
+
+    Parameters
+    ----------
+    g1, g2, g3 : sympy expression, optional
+        Couplings; ``None`` (default) gives positive symbols ``gamma_1, gamma_2, gamma_3``.
+
+    Returns
+    -------
+    L : sympy.Matrix
+        4x4, ordering ``(J_1, J^Q_1, J_2, J^Q_2)`` of :mod:`symqd.onsager` (paper 2, Sec. 2).
+    I : tuple of sympy.Symbol
+        ``(I_0, I_1, I_2)``.
+
+    Examples
+    --------
+    >>> from symqd.models import three_terminal
+    >>> L, I = three_terminal.single_dot_onsager_symbolic()
+    >>> L.shape, L[0, 0]
+    ((4, 4), I_0*gamma_1*gamma_2 + I_0*gamma_1*gamma_3)
     """
     g = [x if x is not None else sp.Symbol(f"gamma_{i}", positive=True) for i, x in enumerate((g1, g2, g3), 1)]
     I = sp.symbols("I_0 I_1 I_2", real=True)
@@ -213,11 +305,18 @@ def single_dot_onsager(g1, g2, g3, Ed, T=1, mu=0, *, h=H_DEFAULT, method: str = 
     h : float
         Planck's constant (default ``2 pi``; ``h=1`` gives the "T/h = 1" numbers of table 3.14, P2-10).
     method : {"closed_form", "quadrature"}
+        Closed form (default) or Gauss-Legendre panel quadrature (:func:`symqd.landauer.panel_moments`).
 
     Returns
     -------
     numpy.ndarray
         Shape ``broadcast shape + (4, 4)``, positive semidefinite.
+
+    Raises
+    ------
+    ValueError
+        A parameter is NaN/inf, a string, or breaks its rule (named in the message, e.g. ``'g1'`` negative or
+        ``'g1 + g2 + g3'`` zero), or ``method`` is unknown.
 
     Examples
     --------
@@ -310,6 +409,19 @@ def double_dot_transmissions_symbolic():
 
     ``G = [[E - E_L + i(g1+g2)/2, t], [t, E - E_R + i(g3+g2)/2]]^-1`` (hopping ``-t`` in ``H``),
     ``tau_ij = Tr[Gamma_i G Gamma_j G^+]`` simplified to a real rational function of ``E``.
+
+    Returns
+    -------
+    dict
+        ``{(i, j): tau_ij}`` for ``(1, 2), (1, 3), (2, 3)``, sympy expressions in ``E, E_L, E_R, t, gamma_1..3``
+        (paper 2, Sec. 4 and Appendix C); cached.
+
+    Examples
+    --------
+    >>> from symqd.models import three_terminal
+    >>> taus = three_terminal.double_dot_transmissions_symbolic()
+    >>> sorted(taus), sorted(str(s) for s in taus[(1, 3)].free_symbols)
+    ([(1, 2), (1, 3), (2, 3)], ['E', 'E_L', 'E_R', 'gamma_1', 'gamma_2', 'gamma_3', 't'])
     """
     Ginv, Gammas = _double_dot_green()
     # G = adj(G^-1)/det, so Tr[Gamma_i G Gamma_j G^+] = Tr[Gamma_i adj Gamma_j adj^+] / |det|^2
@@ -351,6 +463,26 @@ def double_dot_transmission(g1, g2, g3, EL, ER, t):
     Evaluated in factored form ``tau_ij = N_ij(E) / |(E - lambda_+)(E - lambda_-)|^2`` with the poles of
     :func:`rational_onsager_moments` (accurate widths), not from the expanded quartic ``|D(E)|^2``, which loses
     all digits near a narrow resonance (``|D|^2 ~ width^2`` from ``O(1)`` coefficients).
+
+    Parameters
+    ----------
+    g1, g2, g3 : float
+        Couplings: dot L to lead 1, both dots to lead 2, dot R to lead 3.
+    EL, ER, t : float
+        Dot levels and hopping.
+
+    Returns
+    -------
+    callable
+        ``tau(E)``, symmetric with zero diagonal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symqd.models import three_terminal
+    >>> tau = three_terminal.double_dot_transmission(0.1, 0.05, 0.1, 0.0, 0.0, 0.2)
+    >>> round(float(tau(0.2)[0, 2]), 4), tau(np.zeros(5)).shape
+    (0.4294, (5, 3, 3))
     """
     p = [float(x) for x in (g1, g2, g3, EL, ER, t)]
     with np.errstate(all="ignore"):
@@ -369,7 +501,26 @@ def double_dot_transmission(g1, g2, g3, EL, ER, t):
 
 
 def double_dot_levels(EL, ER, t):
-    """Eigen-energies of the isolated double dot ``(EL+ER)/2 -+ sqrt(((EL-ER)/2)^2 + t^2)`` (resonances)."""
+    """Eigen-energies of the isolated double dot ``(EL+ER)/2 -+ sqrt(((EL-ER)/2)^2 + t^2)`` (resonances).
+
+    Parameters
+    ----------
+    EL, ER : float
+        Dot levels.
+    t : float
+        Hopping.
+
+    Returns
+    -------
+    tuple of float
+        ``(E_-, E_+)``.
+
+    Examples
+    --------
+    >>> from symqd.models import three_terminal
+    >>> [round(x, 4) for x in three_terminal.double_dot_levels(0.0, 0.0, 0.2)]
+    [-0.2, 0.2]
+    """
     c, r = (EL + ER) / 2, math.hypot((EL - ER) / 2, t)
     return c - r, c + r
 
@@ -619,7 +770,32 @@ def rational_onsager_moments(model: str, params, T=1.0, mu=0.0, *, h=H_DEFAULT, 
     t^2`` near an exceptional point); points whose bound exceeds ``rtol`` of the moment are recomputed in mpmath
     at the precision they need (confluent poles are split by ``10^(-dps/2)``, an ``O(10^-dps)`` change).
 
-    Returns ``(L, moments)``, ``moments[k]`` of shape ``(..., 3, 3)``.
+    Parameters
+    ----------
+    model : {"single", "double"}
+        Which model ``params`` describes.
+    params : tuple of float or array_like
+        ``(g1, g2, g3, Ed)`` or ``(g1, g2, g3, EL, ER, t)``, broadcast together with ``T`` and ``mu``.
+    T : float or array_like, optional
+        Reference temperature (default 1), ``> 0``.
+    mu : float or array_like, optional
+        Reference chemical potential (default 0).
+    h : float, optional
+        Planck constant (default ``2 pi``, i.e. hbar = 1).
+    rtol : float, optional
+        Relative accuracy; points beyond it are recomputed in mpmath.
+
+    Returns
+    -------
+    L : numpy.ndarray
+        Onsager matrix, shape ``(..., 4, 4)``, ordering of :mod:`symqd.onsager`.
+    moments : list of numpy.ndarray
+        ``moments[k]`` of shape ``(..., 3, 3)``, ``k = 0, 1, 2``.
+
+    Raises
+    ------
+    ValueError
+        If an energy minus ``mu`` (named, e.g. ``'Ed'``) or the result overflows float64.
 
     Examples
     --------
