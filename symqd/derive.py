@@ -61,7 +61,22 @@ _NAME_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*\Z")
 
 
 class CheckFailed(AssertionError):
-    """Raised by :meth:`Context.check` with ``fatal=True``."""
+    """Raised by :meth:`Context.check` with ``fatal=True``.
+
+    Parameters
+    ----------
+    name : str
+        Name of the failed check (the exception message).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "demo")
+    >>> ctx.check("impossible", False, fatal=True)
+    Traceback (most recent call last):
+    ...
+    symqd.derive.CheckFailed: impossible
+    """
 
 
 def _jsonable(v: Any) -> Any:
@@ -186,13 +201,62 @@ class Context:
 
     @property
     def section_dir(self) -> Path:
-        """The folder ``generated/<section>`` (created; checked to lie inside ``generated``)."""
+        """The folder ``generated/<section>`` (created; checked to lie inside ``generated``).
+
+        Returns
+        -------
+        pathlib.Path
+
+        Raises
+        ------
+        ValueError
+            If the folder resolves outside ``generated`` (symlink).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "paper1")
+        >>> ctx.section_dir.name, ctx.section_dir.is_dir()
+        ('paper1', True)
+        """
         d = self._path(self.section, f"SECTION of derivation {self.name!r}")
         d.mkdir(exist_ok=True)
         return d
 
     def check(self, name: str, passed: bool, *, fatal: bool = False, **numbers: Any) -> bool:
-        """Record a proof or numeric check. A failed check makes the derivation fail (at the end, or now if fatal)."""
+        """Record a proof or numeric check. A failed check makes the derivation fail (at the end, or now if fatal).
+
+        Parameters
+        ----------
+        name : str
+            Description of the check.
+        passed : bool
+            Its outcome.
+        fatal : bool, optional
+            Raise :class:`CheckFailed` at once if the check fails (default False).
+        **numbers
+            Numbers kept with the check in ``report.json`` (residuals, tolerances, ...).
+
+        Returns
+        -------
+        bool
+            ``passed``.
+
+        Raises
+        ------
+        CheckFailed
+            If ``fatal`` and not ``passed``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "demo")
+        >>> ctx.check("sum rule", False, residual=1e-3)
+            [FAIL] sum rule  (residual=0.001)
+        False
+        >>> ctx.checks[0]["passed"]
+        False
+        """
         passed = bool(passed)
         self.checks.append({"name": name, "passed": passed, **{k: _jsonable(v) for k, v in numbers.items()}})
         mark = "ok  " if passed else "FAIL"
@@ -203,11 +267,54 @@ class Context:
         return passed
 
     def record(self, key: str, value: Any) -> None:
-        """Record a derived number (regression value, timing-free) in the report."""
+        """Record a derived number (regression value, timing-free) in the report.
+
+        Parameters
+        ----------
+        key : str
+            Name of the value in the report.
+        value : Any
+            The value (made JSON-serializable).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "demo")
+        >>> ctx.record("n_states", 6)
+        >>> ctx.values
+        {'n_states': 6}
+        """
         self.values[key] = _jsonable(value)
 
     def write_tex(self, name: str, body: str) -> Path:
-        """Write a LaTeX fragment ``generated/<section>/<name>.tex`` and add it to the assembled document."""
+        """Write a LaTeX fragment ``generated/<section>/<name>.tex`` and add it to the assembled document.
+
+        Parameters
+        ----------
+        name : str
+            Fragment name, a safe relative path (:func:`safe_relpath`), without ``.tex``.
+        body : str
+            LaTeX source (a final newline is added if missing).
+
+        Returns
+        -------
+        pathlib.Path
+            The written file.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a safe relative path or the file would lie outside ``generated``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "demo")
+        >>> ctx.write_tex("eq", r"$x^2$").read_text()
+        '$x^2$\\n'
+        >>> ctx.fragments
+        ['demo/eq.tex']
+        """
         what = f"fragment name of derivation {self.name!r}"
         rel = f"{safe_relpath(self.section, f'SECTION of derivation {self.name!r}')}/{safe_relpath(name, what)}.tex"
         path = self._path(rel, what)
@@ -218,7 +325,39 @@ class Context:
 
     def save_figure(self, fig, name: str, caption: str) -> Path:
         """Save a matplotlib figure as ``generated/figures/<name>.pdf`` (vector, used in ``symqd.tex``) and ``.png``
-        (for quick viewing), both without timestamps; the caption is LaTeX (see :func:`symqd.latex.caption_latex`)."""
+        (for quick viewing), both without timestamps; the caption is LaTeX (see :func:`symqd.latex.caption_latex`).
+
+        Parameters
+        ----------
+        fig : matplotlib.figure.Figure
+            The figure.
+        name : str
+            File stem, a safe relative path (:func:`safe_relpath`).
+        caption : str
+            LaTeX caption used in ``symqd.tex``.
+
+        Returns
+        -------
+        pathlib.Path
+            The ``.png`` file.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a safe relative path.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> ctx = Context("demo", Path(tempfile.mkdtemp()), "demo")
+        >>> fig = plt.figure(figsize=(1, 1))
+        >>> ctx.save_figure(fig, "blank", "An empty figure.").name
+        'blank.png'
+        >>> plt.close(fig)
+        """
         what = f"figure name of derivation {self.name!r}"
         safe_relpath(name, what)
         png = self._path(f"figures/{name}.png", what)
@@ -257,6 +396,16 @@ def find_checkout(start: str | os.PathLike | None = None) -> Path | None:
     A checkout is a directory holding ``pyproject.toml`` with ``[project] name = "symqd"`` and a ``derivations/``
     folder; ``start`` and its parents are searched.
 
+    Parameters
+    ----------
+    start : path-like, optional
+        Where to start looking (default: the current directory).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The checkout's root folder (resolved), or ``None``.
+
     Examples
     --------
     >>> import tempfile
@@ -276,6 +425,11 @@ def derivations_dir() -> Path:
 
     The copy installed with the package (``symqd/derivations/``), else the ``derivations/`` folder of the source
     checkout the package is imported from (editable install, or run from a checkout without installing).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
 
     Raises
     ------
@@ -307,6 +461,11 @@ def discover(source: str | os.PathLike | None = None) -> dict[str, Path]:
     source : path-like, optional
         Folder of derivation scripts; default :func:`derivations_dir`.
 
+    Returns
+    -------
+    dict
+        ``{name: pathlib.Path}`` in run order.
+
     Examples
     --------
     >>> names = list(discover())
@@ -319,6 +478,16 @@ def discover(source: str | os.PathLike | None = None) -> dict[str, Path]:
 
 def titles(source: str | os.PathLike | None = None) -> dict[str, str]:
     """Derivation name -> ``TITLE``, read from the script's source without running it.
+
+    Parameters
+    ----------
+    source : path-like, optional
+        Folder of derivation scripts; default :func:`derivations_dir`.
+
+    Returns
+    -------
+    dict
+        ``{name: title}``; the name itself if the script has no string ``TITLE`` (or does not parse).
 
     Examples
     --------
@@ -441,6 +610,10 @@ def run_derivation(name: str, out: str | os.PathLike, *, source: str | os.PathLi
     >>> entry = run_derivation("paper2_onsager", tempfile.mkdtemp())  # doctest: +SKIP
     >>> entry["passed"], len(entry["checks"]) > 0  # doctest: +SKIP
     (True, True)
+    >>> run_derivation("no_such_derivation", tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    ValueError: derivation name 'no_such_derivation' is unknown; available: ...
     """
     available = discover(source)
     if name not in available:
@@ -504,6 +677,10 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
     >>> import tempfile
     >>> run_derivations(["engine_generic"], out=tempfile.mkdtemp())  # doctest: +SKIP
     0
+    >>> run_derivations(["no_such_derivation"], out=tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    ValueError: derivation name(s) ['no_such_derivation'] unknown; available: ...
     """
     available = discover(source)
     if names:
