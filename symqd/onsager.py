@@ -773,8 +773,11 @@ def power(L, T, Xmu, XT):
     >>> import numpy as np
     >>> from symqd import onsager
     >>> L = np.array([[2., 1, .5, .2], [1, 3, .3, .4], [.5, .3, 2, 1], [.2, .4, 1, 3]])
-    >>> round(float(onsager.power(L, 1.0, [-0.04, -0.02], [0.2, 0.1])), 5)
-    0.00...
+    >>> round(float(onsager.power(L, 1.0, [-0.1, -0.1], [0.2, 0.1])), 3)   # driven: work is consumed
+    -0.012
+    >>> W_max, Xmu_opt = onsager.max_power(L, 1.0, [0.2, 0.1])
+    >>> bool(np.isclose(onsager.power(L, 1.0, Xmu_opt, [0.2, 0.1]), W_max))
+    True
     """
     B, L = _setup(L, T)
     Xmu, XT = _check_forces(B, L, "Xmu", Xmu), _check_forces(B, L, "XT", XT)
