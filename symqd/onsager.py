@@ -1084,7 +1084,7 @@ def carnot_efficiency(L, T, XT, case=None):
 
 
 def efficiency_at_max_power(L, T, XT, case=None):
-    r"""``eta(W_max) = W_max / sum^+ J^Q(W_max)``, Eqs. (eta1), (eta2), (eta12).
+    r"""``eta(W_max) = W_max / sum^+ J^Q(W_max)`` in the three heat-flow cases (paper 2, Sec. 3).
 
     Equals ``(eta_C/2) Z/(Z+2)`` (:func:`figure_of_merit`) with ``eta_C`` from :func:`carnot_efficiency`; hence
     ``eta(W_max) <= eta_C/2`` (proved in :mod:`symqd.cholesky`).
