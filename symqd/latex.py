@@ -110,6 +110,18 @@ def _sub(part: str) -> str:
 def symbol_latex(name: str) -> str | None:
     """LaTeX for a code-level symbol name, or ``None`` to let sympy decide.
 
+    Parameters
+    ----------
+    name : str
+        Symbol name as used in the code (``gamma_L_10``, ``k_L_000_100``, ``J_in``, ``mu_R``, ...).
+
+    Returns
+    -------
+    str or None
+        The LaTeX, or ``None`` if the name follows no known pattern.
+
+    Examples
+    --------
     >>> symbol_latex("gamma_L_10")
     '\\\\gamma_{L}(1,0)'
     >>> symbol_latex("J_in")
@@ -152,6 +164,12 @@ class SymqdLatexPrinter(LatexPrinter):
     * ``polygamma(1, x)`` -> ``\\psi'(x)``, ``polygamma(0, x)`` -> ``\\psi(x)``, ``polygamma(n, x)`` ->
       ``\\psi^{(n)}(x)``;
     * ``re(x)``, ``im(x)`` -> ``\\operatorname{Re}(x)``, ``\\operatorname{Im}(x)``.
+
+    Parameters
+    ----------
+    settings : dict, optional
+        Settings of :class:`sympy.printing.latex.LatexPrinter`; ``symbol_names={Symbol: latex}`` overrides single
+        names.
 
     Examples
     --------
@@ -215,6 +233,16 @@ def tex(expr, **kwargs) -> str:
     **kwargs
         Settings of :func:`sympy.latex` (``symbol_names={Symbol: latex}`` overrides single names).
 
+    Returns
+    -------
+    str
+        Math-mode LaTeX (without ``$``).
+
+    Raises
+    ------
+    ValueError
+        If ``expr`` is a string or not a sympy expression or number.
+
     Examples
     --------
     >>> tex(sp.Symbol("gamma_L_10") * sp.Symbol("T_L"))
@@ -276,6 +304,16 @@ def tex_width(s: str) -> float:
     An estimate for line breaking, not a typesetter: letters count 1, binary operators and relations with their
     spacing 2.4, sub- and superscripts 0.7 of their content, ``\\frac{a}{b}`` the wider of ``a`` and ``b``,
     sizing commands (``\\left``, ``\\Bigl``, ``\\mathrm``) nothing.
+
+    Parameters
+    ----------
+    s : str
+        Math-mode LaTeX.
+
+    Returns
+    -------
+    float
+        Estimated width (about 5 pt units).
 
     Examples
     --------
@@ -433,6 +471,11 @@ def break_lines(expr, *, width: float = LINE_WIDTH, first: float | None = None, 
     symbol_names : mapping, optional
         ``{Symbol: latex}`` overrides.
 
+    Returns
+    -------
+    list of str
+        The lines (LaTeX, without ``\\\\``).
+
     Examples
     --------
     >>> a = sp.symbols("a0:12")
@@ -465,6 +508,25 @@ def align_rows(rows: Sequence[tuple], *, width: float = LINE_WIDTH, symbol_names
     ``lhs``/``rhs`` are LaTeX strings (used as they are) or sympy expressions (printed and broken). A row
     ``(lhs, rhs)`` whose ``lhs`` is ``""`` continues the previous one. Continuation lines start with ``&\\quad``.
 
+    Parameters
+    ----------
+    rows : sequence of (lhs, rhs)
+        LaTeX strings or sympy expressions.
+    width : float, optional
+        Line width budget (:func:`tex_width` units).
+    symbol_names : mapping, optional
+        ``{Symbol: latex}`` overrides.
+
+    Returns
+    -------
+    list of str
+        The ``align`` lines.
+
+    Raises
+    ------
+    ValueError
+        If a row of ``rows`` is not a pair.
+
     Examples
     --------
     >>> a = sp.symbols("a0:12")
@@ -496,6 +558,11 @@ def equation(lhs, rhs, *, label: str | None = None, tag: str | None = None, widt
     width : float
         Line width budget (:func:`tex_width` units).
 
+    Returns
+    -------
+    str
+        The ``equation`` environment (ends with a newline).
+
     Examples
     --------
     >>> print(equation("E", sp.Symbol("eps_M"), tag="1"), end="")
@@ -517,6 +584,25 @@ def equation(lhs, rhs, *, label: str | None = None, tag: str | None = None, widt
 
 def align(rows: Sequence[tuple], *, breakable: bool = True, width: float = LINE_WIDTH) -> str:
     """An ``align*`` block of ``(lhs, rhs)`` rows; long sympy right-hand sides are broken over several lines.
+
+    Parameters
+    ----------
+    rows : sequence of (lhs, rhs)
+        LaTeX strings or sympy expressions.
+    breakable : bool, optional
+        Precede the block with ``\\allowdisplaybreaks`` (default True).
+    width : float, optional
+        Line width budget (:func:`tex_width` units).
+
+    Returns
+    -------
+    str
+        The ``align*`` environment.
+
+    Raises
+    ------
+    ValueError
+        If a row of ``rows`` is not a pair.
 
     Examples
     --------
@@ -554,7 +640,19 @@ class Math:
         self.lines = list(lines)
 
     def latex(self) -> str:
-        """The lines as an ``aligned`` environment (for use inside ``$$ ... $$`` or ``equation``)."""
+        """The lines as an ``aligned`` environment (for use inside ``$$ ... $$`` or ``equation``).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> print(Math(["a &= b"]).latex())
+        \\begin{aligned}
+        a &= b
+        \\end{aligned}
+        """
         return "\\begin{aligned}\n" + " \\\\\n".join(self.lines) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
@@ -599,9 +697,32 @@ class Block:
 
     Derivations build a fragment as a list of blocks and write ``render(blocks)``; the blocks are
     :class:`Prose`, :class:`Equation`, :class:`Align`, :class:`Table`, :class:`Figure` and :class:`Section`.
+
+    Examples
+    --------
+    >>> str(Section("Rates")) == Section("Rates").latex()
+    True
     """
 
     def latex(self) -> str:  # pragma: no cover - abstract
+        """The block's LaTeX source (implemented by the subclasses).
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        NotImplementedError
+            On the base class.
+
+        Examples
+        --------
+        >>> Block().latex()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError
 
     def __str__(self) -> str:
@@ -613,6 +734,18 @@ class Block:
 
 class Prose(Block):
     """A paragraph of text. ``text`` is LaTeX (``$...$`` math allowed); ``plain=True`` escapes it instead.
+
+    Parameters
+    ----------
+    text : str
+        The paragraph.
+    plain : bool, optional
+        Escape LaTeX's special characters (:func:`escape`).
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a string.
 
     Examples
     --------
@@ -626,11 +759,30 @@ class Prose(Block):
         self.text = escape(text) if plain else text
 
     def latex(self) -> str:
+        """The paragraph followed by a blank line.
+
+        Examples
+        --------
+        >>> Prose("Hi.").latex()
+        'Hi.\\n\\n'
+        """
         return self.text.rstrip("\n") + "\n\n"
 
 
 class Section(Block):
     """A ``\\section`` (``level=1``), ``\\subsection`` (2) or ``\\subsubsection`` (3) heading.
+
+    Parameters
+    ----------
+    title : str
+        Heading (LaTeX).
+    level : int, optional
+        1, 2 or 3 (default 1).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not 1, 2 or 3.
 
     Examples
     --------
@@ -644,11 +796,31 @@ class Section(Block):
         self.title, self.level = title, level
 
     def latex(self) -> str:
+        """The heading command.
+
+        Examples
+        --------
+        >>> print(Section("Model").latex(), end="")
+        \\section{Model}
+        """
         return "\\%ssection{%s}\n" % ("sub" * (self.level - 1), self.title)
 
 
 class Equation(Block):
     """A numbered equation ``lhs = rhs`` (:func:`equation`): long sympy right-hand sides are line-broken.
+
+    Parameters
+    ----------
+    lhs, rhs : str (LaTeX) or sympy expression
+    label, tag : str, optional
+        ``\\label`` and ``\\tag``.
+    width : float, optional
+        Line width budget (:func:`tex_width` units).
+
+    Raises
+    ------
+    ValueError
+        If ``rhs`` is neither a string nor a sympy expression or number.
 
     Examples
     --------
@@ -663,6 +835,13 @@ class Equation(Block):
         self.lhs, self.rhs, self.label, self.tag, self.width = lhs, _rhs_checked(rhs), label, tag, width
 
     def latex(self) -> str:
+        """The ``equation`` environment (:func:`equation`).
+
+        Examples
+        --------
+        >>> "\\\\tag{2}" in Equation("x", sp.Integer(1), tag="2").latex()
+        True
+        """
         return equation(self.lhs, self.rhs, label=self.label, tag=self.tag, width=self.width)
 
 
@@ -702,7 +881,17 @@ class Align(Block):
         self.columns, self.width, self.symbol_names = columns, width, symbol_names
 
     def lines(self) -> list:
-        """The ``align`` lines (without ``\\\\``)."""
+        """The ``align`` lines (without ``\\\\``).
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> Align([("a", sp.Symbol("x"))]).lines()
+        ['a &= x']
+        """
         if self.columns == 1:
             return align_rows(self.rows, width=self.width, symbol_names=self.symbol_names)
         singles = [align_rows([r], width=self.width, symbol_names=self.symbol_names) for r in self.rows]
@@ -716,10 +905,25 @@ class Align(Block):
         return [" & ".join(out[i:i + 2]) for i in range(0, len(out), 2)]
 
     def latex(self) -> str:
+        """The ``align*`` environment of :meth:`lines`.
+
+        Examples
+        --------
+        >>> print(Align([("a", sp.Symbol("x"))]).latex(), end="")
+        \\begin{align*}
+        a &= x
+        \\end{align*}
+        """
         return "\\begin{align*}\n" + " \\\\\n".join(self.lines()) + "\n\\end{align*}\n"
 
     def math(self) -> Math:
-        """The rows as :class:`Math` (for Jupyter)."""
+        """The rows as :class:`Math` (for Jupyter).
+
+        Examples
+        --------
+        >>> Align([("a", sp.Symbol("x"))]).math().lines
+        ['a &= x']
+        """
         return Math(self.lines())
 
 
@@ -771,6 +975,13 @@ class Table(Block):
         return "$%s$" % tex(_as_expr(c, "cell"))
 
     def latex(self) -> str:
+        """The centred ``tabular`` (and caption).
+
+        Examples
+        --------
+        >>> Table(["a"], [[1]]).latex().splitlines()[1]
+        '\\\\begin{tabular}{l}'
+        """
         lines = ["\\begin{center}", "\\begin{tabular}{%s}" % self.spec, " & ".join(self.header) + "\\\\", "\\hline"]
         lines += [" & ".join(self._cell(c) for c in r) + "\\\\" for r in self.rows]
         lines.append("\\end{tabular}")
@@ -782,6 +993,22 @@ class Table(Block):
 
 class Figure(Block):
     """A figure float with an image (a relative path, PDF preferred for vector output) and a LaTeX caption.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Image path relative to the document.
+    caption : str
+        Caption (LaTeX, or plain text, see :func:`caption_latex`).
+    width : float, optional
+        Fraction of ``\\textwidth`` in (0, 1] (default 0.8).
+    label : str, optional
+        ``\\label``.
+
+    Raises
+    ------
+    ValueError
+        If ``width`` is not in (0, 1].
 
     Examples
     --------
@@ -798,6 +1025,13 @@ class Figure(Block):
         self.path, self.caption, self.width, self.label = Path(path).as_posix(), caption, width, label
 
     def latex(self) -> str:
+        """The ``figure`` environment.
+
+        Examples
+        --------
+        >>> "\\\\label{f}" in Figure("a.pdf", "A.", label="f").latex()
+        True
+        """
         lab = "\\label{%s}" % self.label if self.label else ""
         return ("\\begin{figure}[htbp]\\centering\n\\includegraphics[width=%s\\textwidth]{%s}\n\\caption{%s}%s\n"
                 "\\end{figure}\n" % (_fmt_width(self.width), self.path, caption_latex(self.caption), lab))
@@ -809,6 +1043,19 @@ def _fmt_width(w: float) -> str:
 
 def render(blocks: Iterable) -> str:
     """Concatenated LaTeX of blocks (strings are taken as LaTeX already).
+
+    Parameters
+    ----------
+    blocks : iterable of Block or str
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If an item of ``blocks`` is neither a :class:`Block` nor a string.
 
     Examples
     --------
@@ -828,6 +1075,16 @@ def render(blocks: Iterable) -> str:
 
 def escape(text: str) -> str:
     """Plain text with LaTeX's special characters escaped.
+
+    Parameters
+    ----------
+    text : str
+        Plain text.
+
+    Returns
+    -------
+    str
+        LaTeX that prints ``text`` literally.
 
     Examples
     --------
@@ -879,6 +1136,13 @@ class Document:
         self.title, self.author = title, author
 
     def latex(self) -> str:
+        """The full document source (preamble, optional title, blocks, ``\\end{document}``).
+
+        Examples
+        --------
+        >>> Document([]).latex().splitlines()[0]
+        '\\\\documentclass[10pt]{article}'
+        """
         head = STANDALONE_PREAMBLE
         if self.title:
             head += "\\title{%s}\n\\author{%s}\n\\date{}\n" % (self.title, self.author or "")
@@ -888,7 +1152,28 @@ class Document:
         return head + render(self.blocks) + "\\end{document}\n"
 
     def write(self, path) -> Path:
-        """Write the ``.tex`` file (parent folders created) and return its path."""
+        """Write the ``.tex`` file (parent folders created) and return its path.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            Output file, ending in ``.tex``.
+
+        Returns
+        -------
+        pathlib.Path
+
+        Raises
+        ------
+        ValueError
+            If ``path`` does not end in ``.tex``.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> Document([Prose("x")]).write(os.path.join(tempfile.mkdtemp(), "a", "doc.tex")).name
+        'doc.tex'
+        """
         path = Path(path)
         if path.suffix != ".tex":
             raise ValueError(f"path must end in .tex, got {str(path)!r}")
@@ -928,6 +1213,20 @@ class ClosedForm:
         Name -> expression in the rate symbols ``k`` and probability symbols ``p_<state>``.
     program : list
         ``(symbol, expression)`` elimination steps (empty for the tree form).
+
+    Parameters
+    ----------
+    me, steady, observables, program
+        The attributes above.
+    names : dict
+        ``{Symbol: latex}`` overrides used when printing.
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> closed_form(me, ["IN_R"])
+    ClosedForm(2 states, 4 transitions, trees, observables=['IN_R'])
     """
 
     def __init__(self, me, steady, observables: dict, program: list, names: dict):
@@ -942,6 +1241,29 @@ class ClosedForm:
         """The closed form of observable ``name`` (``p_s`` replaced by ``N_s/D`` and the numerators inserted).
 
         ``form="rates"``: in the rate symbols ``k``; ``form="physical"``: the couplings' rate laws substituted.
+
+        Parameters
+        ----------
+        name : str
+            Observable name (currents positive from the reservoir into the dots).
+        form : {"rates", "physical"}, optional
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not an observable or ``form`` is unknown.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> e = closed_form(me, ["IN_R"]).expression("IN_R", form="physical")
+        >>> e.has(sp.Symbol("gamma_R", positive=True)) or "gamma_R" in str(e)
+        True
         """
         if name not in self.observables:
             raise ValueError(f"name: no observable {name!r}; they are {sorted(self.observables)}")
@@ -953,7 +1275,26 @@ class ClosedForm:
         return out.xreplace(self.me.physical_rates()) if form == "physical" else out
 
     def numerator_form(self, name: str):
-        """``(coefficients, D)`` with ``observable = sum_s coefficients[N_s] N_s / D`` (linear observables)."""
+        """``(coefficients, D)`` with ``observable = sum_s coefficients[N_s] N_s / D`` (linear observables).
+
+        Parameters
+        ----------
+        name : str
+            Observable name.
+
+        Returns
+        -------
+        tuple or None
+            ``({N_s: coefficient}, D)`` (zero coefficients dropped), or ``None`` if the observable is not linear
+            in the probabilities.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> closed_form(me, ["IN_R"]).numerator_form("IN_R")
+        ({N_0: k_R_0_1, N_1: -k_R_1_0}, D)
+        """
         expr = self.observables[name]
         psyms = self.me.probability_symbols()
         e = sp.expand(expr)
@@ -965,7 +1306,19 @@ class ClosedForm:
 
     # -- rows ------------------------------------------------------------------------------------------------
     def rate_rows(self) -> list:
-        """``(k, physical rate law)`` for every transition (leads: ``gamma f`` or ``gamma [1 - f]``)."""
+        """``(k, physical rate law)`` for every transition (leads: ``gamma f`` or ``gamma [1 - f]``).
+
+        Returns
+        -------
+        list of tuple
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> closed_form(me, ["IN_R"]).rate_rows()[0]
+        (k_L_0_1, gamma_L*fermi((eps_D - mu_L)/T_L))
+        """
         from symqd.baths import BosonicBath
         from symqd.fermi import bose, fermi, xbose
 
@@ -983,7 +1336,19 @@ class ClosedForm:
         return rows
 
     def steady_rows(self) -> list:
-        """Rows of the steady state: elimination steps (if any), ``N_s = ...``, ``D = sum N_s``."""
+        """Rows of the steady state: elimination steps (if any), ``N_s = ...``, ``D = sum N_s``.
+
+        Returns
+        -------
+        list of tuple
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> closed_form(me, ["IN_R"]).steady_rows()[0]
+        (N_0, k_L_1_0 + k_R_1_0)
+        """
         rows = [(lhs, rhs) for lhs, rhs in self.program]
         for N, num in zip(self.N, self.steady.numerators):
             rows.append((N, num))
@@ -991,7 +1356,20 @@ class ClosedForm:
         return rows
 
     def observable_rows(self) -> list:
-        """``(name, expression in N_s and D)`` for every observable."""
+        """``(name, expression in N_s and D)`` for every observable.
+
+        Returns
+        -------
+        list of tuple
+            ``(LaTeX name, expression)``.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> closed_form(me, ["IN_R"]).observable_rows()
+        [('I^{N}_{R}', (N_0*k_R_0_1 - N_1*k_R_1_0)/D)]
+        """
         rows = []
         for name, expr in self.observables.items():
             nf = self.numerator_form(name)
@@ -1012,7 +1390,26 @@ class ClosedForm:
                            for lhs, rhs in rows], width=width, symbol_names=self.symbol_names)
 
     def blocks(self, *, sections: bool = True, level: int = 2) -> list:
-        """Document blocks: rates, steady state, observables (each with a short explanation)."""
+        """Document blocks: rates, steady state, observables (each with a short explanation).
+
+        Parameters
+        ----------
+        sections : bool, optional
+            Start each part with a :class:`Section` heading (default True).
+        level : int, optional
+            Heading level (default 2).
+
+        Returns
+        -------
+        list of Block
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> [type(b).__name__ for b in closed_form(me, ["IN_R"]).blocks()][:3]
+        ['Section', 'Prose', 'Align']
+        """
         sysm = self.me.system
         out = []
         lead_names = ", ".join("$%s$" % _sub_tex(r.name) for r in sysm.leads)
@@ -1054,11 +1451,40 @@ class ClosedForm:
         return [(lhs if isinstance(lhs, str) else tex(lhs, symbol_names=self.symbol_names), rhs) for lhs, rhs in rows]
 
     def latex(self, *, sections: bool = True, level: int = 2) -> str:
-        """The fragment (rates, steady state, observables) as LaTeX."""
+        """The fragment (rates, steady state, observables) as LaTeX.
+
+        Parameters
+        ----------
+        sections, level
+            As in :meth:`blocks`.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> closed_form(me, ["IN_R"]).latex().splitlines()[0]
+        '\\\\subsection{Transition rates}'
+        """
         return render(self.blocks(sections=sections, level=level))
 
     def math(self) -> Math:
-        """All rows (rates, steady state, observables) as one :class:`Math` display."""
+        """All rows (rates, steady state, observables) as one :class:`Math` display.
+
+        Returns
+        -------
+        Math
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+        >>> len(closed_form(me, ["IN_R"]).math().lines)
+        8
+        """
         lines = []
         lines += self._rows_tex(self.rate_rows())
         lines += self._rows_tex(self.steady_rows())
@@ -1193,7 +1619,29 @@ def _inline(expr, program):
 
 
 def model_blocks(me, observables=None, *, method: str = "auto", level: int = 1) -> list:
-    """Blocks describing a model (states and energies, couplings) followed by its :func:`closed_form`."""
+    """Blocks describing a model (states and energies, couplings) followed by its :func:`closed_form`.
+
+    Parameters
+    ----------
+    me : MasterEquation
+    observables : sequence of str or mapping, optional
+        As in :func:`closed_form`.
+    method : {"auto", "trees", "elimination"}, optional
+        As in :func:`closed_form`.
+    level : int, optional
+        Level of the ``Model`` heading (default 1).
+
+    Returns
+    -------
+    list of Block
+
+    Examples
+    --------
+    >>> from symqd import System, Reservoir, MasterEquation
+    >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
+    >>> model_blocks(me, ["IN_R"])[0].latex()
+    '\\\\section{Model}\\n'
+    """
     sysm = me.system
     cf = closed_form(me, observables, method=method)
     out = [Section("Model", level=level)]
@@ -1247,6 +1695,17 @@ def model_document(me, observables=None, path="model.tex", *, title: str | None 
 def overfull_boxes(log_text: str, *, threshold: float = 0.0) -> list:
     """Widths (pt) of the ``Overfull \\hbox`` messages in a LaTeX log that exceed ``threshold``.
 
+    Parameters
+    ----------
+    log_text : str
+        Contents of a LaTeX ``.log`` file.
+    threshold : float, optional
+        Smallest width (pt) reported (exclusive; default 0).
+
+    Returns
+    -------
+    list of float
+
     Examples
     --------
     >>> overfull_boxes("Overfull \\\\hbox (12.5pt too wide) in paragraph", threshold=5)
@@ -1278,7 +1737,23 @@ _PREAMBLE = r"""\documentclass[10pt]{article}
 
 def caption_latex(caption: str) -> str:
     """A figure caption as LaTeX: captions containing ``$`` are taken as LaTeX already; plain-text captions get
-    their special characters escaped (``J_in`` prints literally instead of breaking the document)."""
+    their special characters escaped (``J_in`` prints literally instead of breaking the document).
+
+    Parameters
+    ----------
+    caption : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(caption_latex("J_in vs T"))
+    J\\_in vs T
+    >>> print(caption_latex("Power at $T_C=4$"))
+    Power at $T_C=4$
+    """
     if "$" in caption or "\\" in caption:
         return caption
     for ch in "\\&%#_{}":
@@ -1289,6 +1764,14 @@ def caption_latex(caption: str) -> str:
 def title_latex(title: str) -> str:
     """A section title as LaTeX: ``_``, ``&``, ``%``, ``#`` outside ``$...$`` math are escaped (unless already
     escaped), so a title such as ``audit_models`` or ``I^N_R & J_H`` cannot break the document.
+
+    Parameters
+    ----------
+    title : str
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -1320,6 +1803,30 @@ def assemble_document(generated: Path, parts: Iterable[Mapping]) -> Path:
     "pdf": relpath, "caption": str}, ...]}`` in document order (paths relative to ``generated``). Figures are
     included by their name without extension, so the vector PDF is used where it exists (the PNG otherwise);
     titles are set through :func:`title_latex` (underscores cannot break the document).
+
+    Parameters
+    ----------
+    generated : pathlib.Path
+        The output folder.
+    parts : iterable of mapping
+        As above.
+
+    Returns
+    -------
+    pathlib.Path
+        ``generated/symqd.tex``.
+
+    Raises
+    ------
+    ValueError
+        If a figure entry has no path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> t = assemble_document(Path(tempfile.mkdtemp()), [{"title": "demo_one", "fragments": ["demo/eq.tex"]}])
+    >>> "\\\\section{demo\\\\_one}" in t.read_text(), "\\\\input{demo/eq}" in t.read_text()
+    (True, True)
     """
     generated = Path(generated)
     lines = [_PREAMBLE]
@@ -1337,7 +1844,36 @@ def assemble_document(generated: Path, parts: Iterable[Mapping]) -> Path:
 
 
 def compile_pdf(texfile: Path, *, runs: int = 2, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Compile with ``pdflatex -halt-on-error`` in the file's directory; raises ``RuntimeError`` on any error."""
+    """Compile with ``pdflatex -halt-on-error`` in the file's directory; raises ``RuntimeError`` on any error.
+
+    Parameters
+    ----------
+    texfile : pathlib.Path
+        The ``.tex`` file.
+    runs : int, optional
+        Number of ``pdflatex`` passes (default 2, for references and the table of contents).
+    timeout : float, optional
+        Seconds allowed per pass (default 300).
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        The last pass.
+
+    Raises
+    ------
+    RuntimeError
+        If ``pdflatex`` is not on the PATH or reports an error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> try:
+    ...     compile_pdf(Path(tempfile.mkdtemp()) / "missing.tex", runs=1, timeout=30)
+    ... except RuntimeError:
+    ...     print("RuntimeError")
+    RuntimeError
+    """
     exe = shutil.which("pdflatex")
     if exe is None:
         raise RuntimeError("pdflatex not found (install texlive-latex-base texlive-latex-recommended)")
