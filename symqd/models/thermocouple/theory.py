@@ -1145,6 +1145,16 @@ def eq13_physical_residual(model, params: dict, dps: int = 40) -> tuple:
     -------
     tuple
         ``(I^N_R, rhs)`` as high-precision numbers; equal in the 6-state model at ``mu_R = 0``, ``T_L = T_R``.
+
+    Examples
+    --------
+    >>> import random
+    >>> from symqd.models.thermocouple.model import symbolic
+    >>> from symqd.verify import physical_point
+    >>> m = symbolic(uhc_infinite=True)
+    >>> lhs, rhs = eq13_physical_residual(m, physical_point(m, random.Random(1), mu_R=0, T_R="T_L"), dps=30)
+    >>> print(abs(lhs - rhs) < 1e-25)
+    True
     """
     v = physical_currents(model, params, ("IN_R", "J_H", "J_C"), dps)
     sub = {s: sp.Float(sp.N(x, dps), dps) for s, x in params.items()}
