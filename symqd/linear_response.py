@@ -56,6 +56,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from symqd.master import connected_components
+
 
 __all__ = [
     "Edge",
@@ -299,23 +301,17 @@ def energy_only_reservoirs(me) -> tuple:
     ('H',)
     """
     dots = me.system.dot_names
-    parent = {d: d for d in dots}
-
-    def find(x):
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    for b in me.system.baths:
-        ra, rb = find(b.between[0]), find(b.between[1])
-        if ra != rb:
-            parent[ra] = rb
+    index = {d: i for i, d in enumerate(dots)}
+    bath_pairs = [(index[b.between[0]], index[b.between[1]]) for b in me.system.baths]
+    component = {}
+    for k, comp in enumerate(connected_components(len(dots), bath_pairs)):
+        component.update({dots[i]: k for i in comp})
     out = []
     for r in me.system.reservoirs:
         if not r.counts_particles:
             out.append(r.name)
             continue
-        island = {d for d in dots if find(d) in {find(x) for x in r.dots}}
+        island = {d for d in dots if component[d] in {component[x] for x in r.dots}}
         others = [o for o in me.system.leads if o.name != r.name and island & set(o.dots)]
         if not others:
             out.append(r.name)
