@@ -40,7 +40,7 @@ from symqd.currents import currents, gross_fluxes
 from symqd.fermi import MATH_MODULE, MPMATH_MODULE, NUMPY_MODULE
 from symqd.graph import elimination_program, run_program, steady_state
 from symqd.master import connected_components
-from symqd.params import broadcast_parameters, check_finite, check_known_names, check_nonnegative, check_positive
+from symqd.params import _as_array, broadcast_parameters, check_finite, check_known_names, check_nonnegative, check_positive
 
 __all__ = [
     "CompiledModel",
@@ -334,6 +334,7 @@ def _scale_rates(ks: list) -> list:
 
 #: compiled functions per model token in this process (shared by unpickled copies of one model)
 _FUNCTION_REGISTRY: dict = {}
+_KERNEL_REGISTRY: dict = {}  # token -> symqd.kernels.KernelModel (CompiledModel.kernel)
 
 #: points per chunk of the numpy backend (temporaries stay cache-sized; 10^7 points need < 1 GiB extra)
 CHUNK_SIZE = 32768
@@ -455,6 +456,7 @@ class CompiledModel:
         state = dict(self.__dict__)
         state["token"] = self.token
         state.pop("_fns", None)
+        state.pop("_kernel_model", None)  # a ctypes handle; found again by token (or reloaded from disk)
         return state
 
     def __setstate__(self, state):
@@ -592,13 +594,17 @@ class CompiledModel:
         return frozenset(zero)
 
     # -- input validation ------------------------------------------------------------------------------------
-    def validate(self, values: Mapping) -> tuple:
+    def validate(self, values: Mapping, *, check_values: bool = True) -> tuple:
         r"""Check names, completeness, finiteness, ``T > 0``, couplings ``>= 0`` and broadcasting, once.
 
         Parameters
         ----------
         values : mapping
             ``{parameter name: float | array | mpf}``.
+        check_values : bool, optional
+            With ``False`` only names, types and shapes are checked; the caller then owns the value rules (the C
+            kernels check them inside their loop, in the same pass as the arithmetic, and call this again with
+            ``True`` to raise the message when a point breaks one).
 
         Returns
         -------
@@ -631,12 +637,17 @@ class CompiledModel:
         missing = [n for n in self.parameter_names if n not in values]
         if missing:
             raise ValueError(f"missing parameter(s) {', '.join(map(repr, missing))}")
-        for name, v in values.items():
-            check_finite(name, v)
-        for name in self._temperatures:
-            check_positive(name, values[name], "is a temperature and must be > 0")
-        for name, rule in self._couplings.items():
-            check_nonnegative(name, values[name], rule)
+        if check_values:
+            for name, v in values.items():
+                check_finite(name, v)
+            for name in self._temperatures:
+                check_positive(name, values[name], "is a temperature and must be > 0")
+            for name, rule in self._couplings.items():
+                check_nonnegative(name, values[name], rule)
+        else:
+            for name, v in values.items():
+                if type(v) not in (float, int, np.float64) and not isinstance(v, mpmath.mpf):
+                    _as_array(name, v)  # the type rules only (strings, bools, complex, objects are refused)
         return broadcast_parameters({n: values[n] for n in self.parameter_names})
 
     # -- evaluation ------------------------------------------------------------------------------------------
@@ -728,7 +739,7 @@ class CompiledModel:
                 if z:
                     zero_syms |= {s.name for s in g.free_symbols}
             named = [nm for nm in sorted(zero_syms)
-                     if nm in vals and float(np.asarray(vals[nm], dtype=float)[point] if shape else vals[nm]) == 0]
+                     if nm in vals and float(np.broadcast_to(np.asarray(vals[nm], dtype=float), shape)[point]) == 0]
             # name the responsible ones: those whose being nonzero alone would reconnect the states
             culprits = []
             for nm in named:
@@ -744,6 +755,38 @@ class CompiledModel:
                 "give them a positive value"
             )
 
+    def kernel(self):
+        r"""The :class:`~symqd.kernels.KernelModel` of this model (built and compiled on first use, then kept).
+
+        Returns
+        -------
+        KernelModel
+            Its ``evaluate`` takes and returns what :meth:`evaluate` does; ``available`` is False (numpy path)
+            where no C compiler runs.
+
+        Examples
+        --------
+        >>> from symqd import System, Reservoir, MasterEquation
+        >>> cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0),
+        ...                                                            Reservoir("R", "D")])))
+        >>> v = {"T_L": 1.0, "T_R": 1.0, "eps_D": [0.0, 1.0], "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+        >>> r = cm.evaluate(v, backend="c", outputs=["IN_R"])
+        >>> r["IN_R"].round(6).tolist()
+        [0.06123, 0.0543]
+        >>> cm.kernel() is cm.kernel()
+        True
+        """
+        km = self.__dict__.get("_kernel_model")
+        if km is None:
+            # one kernel per model content (token): unpickled copies (dask workers) reuse it
+            km = _KERNEL_REGISTRY.get(self.token)
+            if km is None:
+                from symqd.kernels import KernelModel
+
+                km = _KERNEL_REGISTRY[self.token] = KernelModel(self)
+            self._kernel_model = km
+        return km
+
     def evaluate(self, values: Mapping, *, backend: str = "numpy", method: str = "closed_form",
                  outputs=None, chunk_size: int | None = None, refine: bool | None = None) -> dict:
         """Occupations and observables at the given parameter values.
@@ -753,9 +796,10 @@ class CompiledModel:
         values : mapping
             ``{parameter name: float | numpy array | mpf}`` (arrays broadcast together; see
             :attr:`parameter_names`).
-        backend : {"numpy", "mpmath"}
+        backend : {"numpy", "mpmath", "c"}
             Vectorized double precision, or one point at the working mpmath precision (at least 50 digits for the
-            solver).
+            solver), or the closed form compiled to a SIMD C loop (:meth:`kernel`; numpy with a one-line
+            ``RuntimeWarning`` where no C compiler runs).
         method : {"closed_form", "solver"}
             The compiled closed form, or the independent numeric elimination.
         outputs : iterable of str, optional
@@ -795,10 +839,14 @@ class CompiledModel:
         >>> round(float(s["IN_R"]), 6)
         0.06123
         """
-        if backend not in ("numpy", "mpmath"):
-            raise ValueError(f"backend must be 'numpy' or 'mpmath', got {backend!r}")
+        if backend not in ("numpy", "mpmath", "c"):
+            raise ValueError(f"backend must be 'numpy', 'mpmath' or 'c', got {backend!r}")
         if method not in ("closed_form", "solver"):
             raise ValueError(f"method must be 'closed_form' or 'solver', got {method!r}")
+        if backend == "c":
+            if method != "closed_form":
+                raise ValueError("backend 'c' compiles the closed form: use method='closed_form'")
+            return self.kernel().evaluate(values, outputs=outputs, refine=refine)
         shape, vals = self.validate(values)
         if backend == "mpmath" and shape != ():
             raise ValueError("backend 'mpmath' evaluates one parameter point: all parameters must be scalars")

@@ -91,11 +91,7 @@ def _block(cm, grid_axes, names, fixed, shape, keys, start, stop, backend):
     vals = dict(fixed)
     for n, ax, ii in zip(names, grid_axes, idx):
         vals[n] = np.asarray(ax, dtype=float)[ii]
-    if backend == "c":
-        km = _kernel_cache(cm)
-        r = km.evaluate(vals, outputs=keys)
-    else:
-        r = cm.evaluate(vals, outputs=keys)
+    r = cm.evaluate(vals, outputs=keys, backend=backend)
     out = {}
     for k in keys:
         if k == "p":
@@ -104,18 +100,6 @@ def _block(cm, grid_axes, names, fixed, shape, keys, start, stop, backend):
         else:
             out[k] = np.broadcast_to(r[k], (stop - start,))
     return out
-
-
-_KERNELS: dict = {}
-
-
-def _kernel_cache(cm):
-    from symqd.kernels import KernelModel
-
-    key = cm.token
-    if key not in _KERNELS:
-        _KERNELS[key] = KernelModel(cm)
-    return _KERNELS[key]
 
 
 def sweep(cm, grid: Mapping, *, fixed: Mapping | None = None, outputs=None, chunk_size: int = 32768,

@@ -78,3 +78,69 @@ def test_loading_a_kernel_keeps_subnormal_numbers_in_the_whole_process():
             "x = np.array([1e-310]); print(float((x * 1.0)[0]) > 0 and float(np.float64(1e-300) * 1e-10) > 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "True"
+
+
+@pytest.mark.parametrize("name, bad, rule", [("T_R", 0.0, "temperature and must be > 0"),
+                                              ("T_L", -1.0, "temperature and must be > 0"),
+                                              ("mu_R", float("nan"), "must be finite"),
+                                              ("eps_d", float("inf"), "must be finite"),
+                                              ("gamma_R_d_up", -1e-3, "tunnel coupling and must be >= 0")])
+def test_kernel_checks_the_value_rules_in_its_loop_and_names_the_parameter(name, bad, rule):
+    """The kernel checks NaN/inf, T <= 0 and negative couplings in the same pass as the arithmetic; one bad point
+    among 10^4 (in any chunk) gives the ValueError of CompiledModel.validate."""
+    cm = CompiledModel(next(models()))
+    km = kernels.KernelModel(cm, chunk_size=1000)
+    N = 10_000
+    vals = dict(T_L=1.0, T_R=np.full(N, 1.5), eps_d=np.linspace(-1, 1, N), U_d=2.0, gamma_L_d_up=1.0,
+                gamma_L_d_dn=1.0, gamma_R_d_up=np.full(N, 0.5), gamma_R_d_dn=0.5, mu_R=np.zeros(N))
+    assert np.isfinite(km.evaluate(vals, outputs=["IN_R"])["IN_R"]).all()
+    v = np.broadcast_to(np.asarray(vals[name], dtype=float), (N,)).copy()
+    v[7_777] = bad
+    with pytest.raises(ValueError, match=f"'{name}'.*{rule}"):
+        km.evaluate({**vals, name: v}, outputs=["IN_R"])
+
+
+def test_kernel_refuses_zero_couplings_that_split_the_graph_and_accepts_those_that_do_not():
+    cm = CompiledModel(next(models()))
+    km = kernels.KernelModel(cm)
+    vals = dict(T_L=1.0, T_R=1.5, eps_d=0.2, U_d=2.0, gamma_L_d_up=1.0, gamma_L_d_dn=1.0, gamma_R_d_up=0.5,
+                gamma_R_d_dn=0.5, mu_R=0.3)
+    one = km.evaluate({**vals, "gamma_R_d_up": np.array([0.5, 0.0])}, outputs=["IN_R"])["IN_R"]
+    ref = cm.evaluate({**vals, "gamma_R_d_up": 0.0}, outputs=["IN_R"])["IN_R"]
+    assert abs(one[1] - ref) < 1e-15  # the up level still couples to L: the graph stays connected
+    with pytest.raises(ValueError, match="gamma_L_d_up.*gamma_R_d_up|gamma_R_d_up.*gamma_L_d_up"):
+        km.evaluate({**vals, "gamma_L_d_up": np.array([1.0, 0.0]), "gamma_R_d_up": 0.0}, outputs=["IN_R"])
+
+
+def test_kernel_refuses_strings_and_shapes_that_do_not_broadcast():
+    cm = CompiledModel(next(models()))
+    km = kernels.KernelModel(cm)
+    vals = dict(T_L=1.0, T_R=1.5, eps_d=0.2, U_d=2.0, gamma_L_d_up=1.0, gamma_L_d_dn=1.0, gamma_R_d_up=0.5,
+                gamma_R_d_dn=0.5, mu_R=0.3)
+    with pytest.raises(ValueError, match="'mu_R' must be a real number"):
+        km.evaluate({**vals, "mu_R": "__import__('os')"})
+    with pytest.raises(ValueError, match="'mu_R' has shape .2,., which does not broadcast with shape .3,. .of parameter 'eps_d'."):
+        km.evaluate({**vals, "mu_R": [0.0, 1.0], "eps_d": [0.0, 1.0, 2.0]})
+
+
+def test_compiled_model_backend_c_is_the_kernel_and_agrees_with_the_solver():
+    """``cm.evaluate(backend="c")`` (any model) against the independent GTH solver at random points, and the
+    refine switch: with cancellation refinement on, an equilibrium point's currents are exact zeros as in numpy."""
+    me = list(models())[1]
+    cm = CompiledModel(me)
+    rng = np.random.default_rng(5)
+    N = 2000
+    vals = {n: (rng.uniform(0.3, 3.0, N) if n.startswith(("T_", "g_", "gamma")) else rng.uniform(-3, 3, N))
+            for n in cm.parameter_names}
+    vals.update({n: rng.uniform(0, 4, N) for n in cm.parameter_names if n.startswith("U_")})
+    c = cm.evaluate(vals, backend="c", outputs=["IN_R", "J_ph", "p"])
+    s = cm.evaluate(vals, method="solver", outputs=["IN_R", "J_ph", "p"])
+    for k in ("IN_R", "J_ph"):
+        assert np.max(np.abs(c[k] - s[k])) < 1e-10, k
+    assert cm.kernel() is cm.kernel()
+    with pytest.raises(ValueError, match="method='closed_form'"):
+        cm.evaluate(vals, backend="c", method="solver")
+    eq = {n: 1.0 for n in cm.parameter_names}
+    eq.update({n: 0.0 for n in cm.parameter_names if n.startswith(("mu_", "eps_"))})
+    r = cm.evaluate(eq, backend="c", outputs=["IN_R"], refine=True)
+    assert float(r["IN_R"]) == float(cm.evaluate(eq, outputs=["IN_R"])["IN_R"])
