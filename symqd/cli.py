@@ -1,6 +1,6 @@
 """The ``symqd`` command (also ``python -m symqd``).
 
-``symqd derive [NAME ...] [--out DIR] [--pdf]`` runs the derivations shipped with the package (all by default) and
+``symqd derive [NAME ...] [--out DIR] [--pdf] [--jobs N]`` runs the derivations shipped with the package (all by default) and
 writes LaTeX fragments, figures, ``report.json`` and ``symqd.tex`` into the output folder only: ``--out DIR``, else
 ``generated/`` of the symqd checkout containing the current directory, else ``./generated``.
 ``symqd list`` prints the derivations' names and titles; ``symqd --version`` the package version.
@@ -53,8 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         "else ./generated)",
     )
     p_derive.add_argument("--pdf", action="store_true", help="also compile symqd.tex with pdflatex")
+    p_derive.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                          help="derivations run in parallel, one process each (default: the usable CPUs)")
     sub.add_parser("list", help="list the derivations (name and title)", description="List the derivations.")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, title in names.items():
                 print(f"{name:<{width}}  {title}")
             return EXIT_OK
-        failures = derive.run_derivations(args.names or None, out=args.out, compile_pdf=args.pdf)
+        failures = derive.run_derivations(args.names or None, out=args.out, compile_pdf=args.pdf, jobs=args.jobs)
     except (ValueError, RuntimeError) as exc:
         failed_pdf = isinstance(exc, RuntimeError) and "pdflatex failed" in str(exc)
         print(f"symqd: error: {exc}", file=sys.stderr)

@@ -54,6 +54,7 @@ __all__ = [
     "safe_relpath",
     "run_derivation",
     "run_derivations",
+    "default_jobs",
 ]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -644,8 +645,39 @@ def run_derivation(name: str, out: str | os.PathLike, *, source: str | os.PathLi
     }
 
 
+def _run_in_worker(name: str, generated: str, source: str | None) -> tuple[dict, float]:
+    """Worker-process entry: run one derivation; returns its report entry and its wall time."""
+    t0 = time.perf_counter()
+    entry = run_derivation(name, Path(generated), source=source)
+    return entry, time.perf_counter() - t0
+
+
+def default_jobs() -> int:
+    """Worker processes for :func:`run_derivations`: the CPUs this process may use (``$SYMQD_JOBS`` overrides).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> default_jobs() >= 1
+    True
+    """
+    env = os.environ.get("SYMQD_JOBS")
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"SYMQD_JOBS must be a positive integer, got {env!r}")
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | None = None,
-                    source: str | os.PathLike | None = None, compile_pdf: bool = False) -> int:
+                    source: str | os.PathLike | None = None, compile_pdf: bool = False,
+                    jobs: int | None = None) -> int:
     """Run the named derivations (all by default) into ``out``; write ``report.json`` and ``symqd.tex``.
 
     Parameters
@@ -658,6 +690,10 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
         Folder of derivation scripts; default :func:`derivations_dir`.
     compile_pdf : bool
         Also compile ``symqd.tex`` with ``pdflatex``.
+    jobs : int, optional
+        Derivations run at the same time, each in its own process (default :func:`default_jobs`, the usable
+        CPUs). They write to disjoint section folders; ``report.json`` and ``symqd.tex`` are assembled in file-name
+        order afterwards, so the output does not depend on ``jobs``. ``jobs=1`` runs them in this process.
 
     Returns
     -------
@@ -704,21 +740,41 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
             print(f"warning: {report_path} is not valid JSON; starting a new report", file=sys.stderr)
         report = {k: v for k, v in report.items() if k in available} if isinstance(report, dict) else {}
 
+    jobs = default_jobs() if jobs is None else jobs
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    jobs = min(jobs, len(selected))
+
     failures = 0
-    for i, name in enumerate(selected, 1):
-        print(f"[{i}/{len(selected)}] {name}", flush=True)
-        t0 = time.perf_counter()
-        entry = run_derivation(name, generated, source=source)
+    done = 0
+
+    def finished(name, entry, seconds):
+        nonlocal failures, done
+        done += 1
         failures += not entry["passed"]
         failed_checks = [c["name"] for c in entry["checks"] if not c["passed"]]
         status = "ok" if entry["passed"] else "FAILED"
-        print(f"    -> {name}: {status} ({len(entry['checks'])} checks, {time.perf_counter() - t0:.1f} s)",
+        print(f"[{done}/{len(selected)}] {name}: {status} ({len(entry['checks'])} checks, {seconds:.1f} s)",
               flush=True)
         if failed_checks:
             print(f"       failed checks in {name}: {failed_checks}", flush=True)
         if entry["error"]:
             print(f"       {name} raised {entry['error']}", flush=True)
         report[name] = entry
+
+    src = str(derivations_dir() if source is None else Path(source))  # resolved here: workers are fresh processes
+    if jobs <= 1:
+        for name in selected:
+            finished(name, *_run_in_worker(name, str(generated), src))
+    else:
+        import concurrent.futures
+        import multiprocessing
+
+        # spawn: fresh interpreters (no state inherited from the caller, the same on every platform)
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_run_in_worker, name, str(generated), src): name for name in selected}
+            for fut in concurrent.futures.as_completed(futures):
+                finished(futures[fut], *fut.result())
 
     ordered = {n: report[n] for n in available if n in report}
     report_path.write_text(json.dumps(ordered, indent=1, sort_keys=False) + "\n")

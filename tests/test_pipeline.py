@@ -120,3 +120,19 @@ def test_latex_errors_are_reported(tmp_path):
     (tmp_path / "bad.tex").write_text("$\\frac{1}{$\n")
     with pytest.raises(RuntimeError, match="pdflatex failed"):
         compile_pdf(doc, runs=1)
+
+
+def test_parallel_run_writes_exactly_what_a_serial_run_writes(project):
+    """Derivations in worker processes (spawned: they see the scripts folder resolved by the parent) give the same
+    report.json and symqd.tex byte for byte as one process."""
+    (project / "derivations" / "b_bad.py").write_text(BAD)
+    (project / "derivations" / "c_broken.py").write_text(BROKEN)
+    outs = {}
+    for jobs in (1, 2):
+        out = project / f"out{jobs}"
+        assert run_derivations(out=out, jobs=jobs) == 2
+        outs[jobs] = {p: (out / p).read_bytes() for p in ("report.json", "symqd.tex", "good/frag.tex")}
+    assert outs[1] == outs[2]
+    with pytest.raises(ValueError, match="jobs must be a positive integer"):
+        run_derivations(out=project / "x", jobs=0)
+    assert main(["derive", "--jobs", "0"]) == 2
