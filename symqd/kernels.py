@@ -372,52 +372,63 @@ class KernelModel:
         nout = len(self.outputs)
         n = cm.me.n
         nobs = len(cm.observable_names)
-        # rows kept for the caller: the requested outputs, plus (for the cancellation check) the currents and their
-        # gross fluxes; every other kernel output goes to a chunk-sized scratch buffer only
         row = {name: n + j for j, name in enumerate(cm.observable_names)}
-        keep = set()
-        if "p" in keys:
-            keep |= set(range(n))
-        keep |= {row[k] for k in keys if k != "p"}
+        # rows returned to the caller live in full-size arrays; the rows only the cancellation check needs (every
+        # net current and its gross flux) live in chunk-sized scratch, checked and refined chunk by chunk, so the
+        # memory is that of the requested outputs whatever the number of points
+        wanted = set(range(n)) if "p" in keys else set()
+        wanted |= {row[k] for k in keys if k != "p"}
+        extra = set()
         if refine:
-            keep |= {row[k] for k in cm._current_names}
-            keep |= set(range(n + nobs, nout))
-        keep = tuple(sorted(keep))
+            extra = ({row[k] for k in cm._current_names} | set(range(n + nobs, nout))) - wanted
+        keep = tuple(sorted(wanted | extra))
         fn = self._kernel(keep)
-        # the kernel writes straight into the result arrays; scalar parameters are one chunk-long constant column
-        res = {j: np.empty(size) for j in keep}
         step = min(self.chunk_size, size)
+        res = {j: np.empty(size) for j in sorted(wanted)}
+        scratch = {j: np.empty(step) for j in sorted(extra)}
         columns = []
-        flags = 0
         for name in cm.parameter_names:
             v = np.asarray(vals[name], dtype=float)
             if v.size == 1:
-                columns.append((True, np.full(step, float(v.reshape(-1)[0]))))
+                columns.append((name, True, np.full(step, float(v.reshape(-1)[0]))))
             else:
-                columns.append((False, np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1)))
+                columns.append((name, False, np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1)))
+        connectivity_checked = False
+        if not cm._gammas_positive_unless_zero_coupling:
+            cm._check_connected(vals, shape, "numpy")
+            connectivity_checked = True
+        zero = set(cm.identically_zero)
         for i0 in range(0, size, step):
             m = min(size, i0 + step) - i0
-            ins = [col.ctypes.data if scalar else col.ctypes.data + 8 * i0 for scalar, col in columns]
-            outs = [res[j].ctypes.data + 8 * i0 for j in keep]
-            flags |= fn(ctypes.c_long(m), *map(ctypes.c_void_p, ins), *map(ctypes.c_void_p, outs))
-        if flags & (NONFINITE | NONPOSITIVE_T | NEGATIVE_COUPLING):
-            cm.validate(values)  # raises the ValueError naming the parameter and the rule
-            raise RuntimeError("symqd.kernels: the kernel flagged an invalid value that validate() accepts")
-        if flags & ZERO_COUPLING or not cm._gammas_positive_unless_zero_coupling:
-            # zero couplings that split the graph are refused exactly as on the numpy path
-            cm._check_connected(vals, shape, "numpy")
+            ins = [col.ctypes.data if scalar else col.ctypes.data + 8 * i0 for _, scalar, col in columns]
+            outs = [res[j].ctypes.data + 8 * i0 if j in res else scratch[j].ctypes.data for j in keep]
+            flags = fn(ctypes.c_long(m), *map(ctypes.c_void_p, ins), *map(ctypes.c_void_p, outs))
+            if flags & (NONFINITE | NONPOSITIVE_T | NEGATIVE_COUPLING):
+                cm.validate(values)  # raises the ValueError naming the parameter and the rule
+                raise RuntimeError("symqd.kernels: the kernel flagged an invalid value that validate() accepts")
+            if flags & ZERO_COUPLING and not connectivity_checked:
+                # zero couplings that split the graph are refused exactly as on the numpy path (whole input, so
+                # the message gives the user's index)
+                cm._check_connected(vals, shape, "numpy")
+                connectivity_checked = True
+            if refine:
+                def rows(j):
+                    return res[j][i0:i0 + m] if j in res else scratch[j][:m]
+
+                part = {name: (np.zeros(m) if name in zero else rows(row[name]))
+                        for name in cm.observable_names if row[name] in res or row[name] in scratch}
+                gross = [rows(n + nobs + k) for k in range(len(cm._current_names))]
+                cvals = {name: (col[:m] if scalar else col[i0:i0 + m]) for name, scalar, col in columns}
+                cm._refine(part, cvals, (m,), None, None, None, "closed_form", gross=gross)
+                for name, v in part.items():
+                    if row[name] in res:
+                        res[row[name]][i0:i0 + m] = v
         full = {}
         if "p" in keys:
             full["p"] = {s: res[i].reshape(shape) for i, s in enumerate(cm.me.states)}
         for name in cm.observable_names:
             if row[name] in res:
-                full[name] = res[row[name]].reshape(shape)
-        for name in cm.identically_zero:
-            if name in full:
-                full[name] = np.zeros(shape)
-        if refine:
-            gross = [res[n + nobs + j].reshape(shape) for j in range(len(cm._current_names))]
-            cm._refine(full, vals, shape, None, None, None, "closed_form", gross=gross)
+                full[name] = np.zeros(shape) if name in zero else res[row[name]].reshape(shape)
         if not shape:
             full = {k: ({s: np.float64(x) for s, x in v.items()} if k == "p" else np.float64(v)) for k, v in
                     full.items()}
