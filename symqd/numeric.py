@@ -973,6 +973,15 @@ class CompiledModel:
         if gross is None:
             gross = self._fn("gross", "numpy")(*args, *ks, *p)
         zero = self.identically_zero
+        if not shape:  # one point: plain floats (this test is most of a scalar call's overhead otherwise)
+            worst = None
+            for name, g in zip(self._current_names, gross):
+                g, v = float(g), abs(float(out[name]))
+                if name not in zero and g > 0 and v < CANCELLATION_RATIO * g:
+                    digits = math.log10(g / v) if v > 0 else 40.0
+                    worst = digits if worst is None else max(worst, digits)
+            if worst is None:
+                return
         flagged = np.zeros(shape, dtype=bool)
         loss = np.zeros(shape)
         for name, g in zip(self._current_names, gross):
