@@ -203,7 +203,7 @@ def bracket_root(f, xl0, xr0, *, xmin=-np.inf, xmax=np.inf, factor: float = 2.0,
     return np.asarray(res.bracket[0]), np.asarray(res.bracket[1]), np.asarray(res.success)
 
 
-def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-7):
+def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-7, give_up=None):
     """Vectorized damped Newton method for one 2x2 system per element (scipy has no vectorized multivariate root).
 
     Parameters
@@ -224,6 +224,10 @@ def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-
     h : float
         Forward-difference step for the Jacobian (relative to the variable's natural scale: ``x`` and ``y``
         are assumed O(1)).
+    give_up : callable ``give_up(x, y) -> bool array``, optional
+        Checked on the iterates after every step: where True the iteration stops as failed (``ok`` False), e.g.
+        for a runaway out of the range where a solution is sought, so that it does not spend ``maxiter`` steps
+        there. None (default): never.
 
     Returns
     -------
@@ -273,4 +277,7 @@ def newton2(F, x, y, *, converged, step_limit, maxiter: int = 60, h: float = 1e-
             y[act[done]] = ya[done] + dy[done]
             ok[act[done]] = True
             bad[act[fail]] = True
+            if give_up is not None:
+                u = act[upd]
+                bad[u[np.asarray(give_up(x[u], y[u]), dtype=bool)]] = True
     return x, y, ok

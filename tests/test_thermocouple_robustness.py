@@ -129,3 +129,55 @@ def test_item13_no_generated_power_is_said_not_a_noise_optimum():
     with mpmath.workdps(50):
         for x in (-1, -0.1, 0.1, 1):
             assert tc.evaluate(_mp({**p, "mu_R": float(x)}), method="solver")["P_gen"] < 0
+
+
+def _heat_at_zero_particle_current(params, T_P):
+    """J_P/gamma_P at the mu_P with I^N_P = 0, both from the engine's independent numeric solver (not the closed
+    form) and scipy's brentq over a bracket spanning every addition energy +- 40 T_P."""
+    from scipy.optimize import brentq
+
+    dE = tc.transition_energies(params).values()
+    g = params["gamma_P"]
+
+    def currents(mu):
+        o = tc.evaluate({**params, "T_P": T_P, "mu_P": mu}, method="solver")
+        return float(o["IN_P"]) / g, float(o["J_P"]) / g
+
+    mu = brentq(lambda m: currents(m)[0], min(dE) - 40 * T_P, max(dE) + 40 * T_P, xtol=1e-14 * T_P, rtol=1e-14)
+    return currents(mu)[1]
+
+
+def test_no_solution_verdict_heat_condition_keeps_its_sign_on_a_dense_ln_T_P_grid():
+    """The shortcut "same sign of the heat condition at both ends of T_0 [1e-4, 1e4]" at the genuine no-solution
+    point (mu_R = 30) and at the solvable issue point (mu_R = 10): an independent dense scan (numeric solver,
+    brentq) shows no sign change at the first and one at the second."""
+    p30 = {**tc.FIG2, "gamma_P": 0.1, "mu_R": 30.0}
+    J = [_heat_at_zero_particle_current(p30, 8.0 * math.exp(x)) for x in np.linspace(-math.log(1e4), math.log(1e4), 25)]
+    assert all(j < 0 for j in J)
+    with pytest.raises(tc.ProbeNotConvergedError, match="no solution"):
+        tc.self_consistent_probe(p30)
+    p10 = {**tc.FIG2, "gamma_P": 0.1, "mu_R": 10.0}
+    T, _ = tc.self_consistent_probe(p10)
+    assert _heat_at_zero_particle_current(p10, 0.9 * T) < 0 < _heat_at_zero_particle_current(p10, 1.1 * T)
+
+
+def test_probe_scan_with_continuation_solves_the_50_digit_conditions():
+    """A bias scan solved with continuation (scan_axis) where Newton from (T_0, 0) fails at some points: every
+    returned point satisfies I^N_P = J_P = 0 in the independent 50-digit LU solver; the first bias without a
+    solution has the independent dense-scan sign pattern of no solution."""
+    from symqd.models.thermocouple.probe import solve_probe
+    from symqd.models.thermocouple.parameters import validate
+
+    mu_R = np.arange(-10.0, 16.0, 2.0)
+    P = validate({**tc.FIG2, "T_C": 7.52, "gamma_P": 10.0, "mu_R": mu_R})  # Newton from (T_0, 0) fails from 6
+    T, mu = solve_probe(P, strict=False, scan_axis=0)
+    ok = np.isfinite(T)
+    assert ok[:10].all() and not ok[10:].any()
+    for k in [0, 4, 8, 9]:
+        p = {**tc.FIG2, "T_C": 7.52, "gamma_P": 10.0, "mu_R": float(mu_R[k])}
+        rN, rE = _probe_residual_mp(p, T[k], mu[k])
+        assert rN < 1e-12 * 10.0 and rE < 1e-12 * 10.0 * 1000
+    k = int(np.nonzero(~ok)[0][0])
+    p = {**tc.FIG2, "T_C": 7.52, "gamma_P": 10.0, "mu_R": float(mu_R[k])}
+    ends = [_heat_at_zero_particle_current(p, 8.0 * f) for f in (1e-4, 1.0, 1e4)]
+    assert all(j < 0 for j in ends) or all(j > 0 for j in ends)

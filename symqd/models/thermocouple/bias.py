@@ -17,7 +17,7 @@ import numpy as np
 
 from symqd import solvers
 
-from .numerics import evaluate_validated, transition_energies
+from .numerics import evaluate_inner, evaluate_validated, transition_energies
 from .parameters import Parameters, validate
 from .probe import effective_temperature, self_consistent_probe, solve_probe
 
@@ -47,19 +47,43 @@ class NoGeneratedPowerWarning(UserWarning):
 
 
 def _power(P: Parameters, probe: str):
-    """``power(mu, idx, strict)`` on the flat set ``P`` (points ``idx``), the probe re-solved if self-consistent."""
+    """``(power, scan)`` on the flat set ``P``, the probe re-solved if self-consistent.
+
+    ``power(mu, idx, strict)``: ``P_gen`` at the biases ``mu`` of the points ``idx``; ``scan(grid)``: ``P_gen`` at
+    every bias of ``grid`` for every point, shape ``(grid.size, n)``, ``-inf`` where the probe has no solution.
+    The probe's Newton iteration starts from the last solution found for the same point (the scan's best grid
+    bias, then the previous evaluation of the maximizer), and the scan continues Newton failures from the
+    neighbouring bias (:func:`~.probe.solve_probe` ``scan_axis``); only starting points change, not the solution.
+    """
     self_consistent = P.probe and probe == "self_consistent"
+    n = P.shape[0]
+    last = {"T": np.full(n, np.nan), "mu": np.full(n, np.nan)}
+
+    def at_probe(sub, T, m, backend):
+        ok = np.isfinite(T)
+        sub = sub.with_values(T_P=np.where(ok, T, 1.0), mu_P=np.where(ok, m, 0.0))
+        return np.where(ok, evaluate_inner(sub, ["P_gen"], backend=backend)["P_gen"], -np.inf)
 
     def power(mu, idx, strict=True):
         sub = P.take(idx).with_values(mu_R=mu)
         if self_consistent:
-            T, m = solve_probe(sub, strict=strict)
+            T, m = solve_probe(sub, strict=strict, guess=(last["T"][idx], last["mu"][idx]))
             ok = np.isfinite(T)
-            sub = sub.with_values(T_P=np.where(ok, T, 1.0), mu_P=np.where(ok, m, 0.0))
-            return np.where(ok, evaluate_validated(sub, refine=False)["P_gen"], -np.inf)
-        return evaluate_validated(sub, refine=False)["P_gen"]
+            last["T"][idx[ok]], last["mu"][idx[ok]] = T[ok], m[ok]
+            return at_probe(sub, T, m, "numpy")
+        return evaluate_inner(sub, ["P_gen"], backend="numpy")["P_gen"]
 
-    return power
+    def scan(grid):
+        sub = P.with_values(mu_R=grid[:, None])
+        if self_consistent:
+            T, m = solve_probe(sub, strict=False, scan_axis=0)
+            Pg = at_probe(sub, T, m, "c")
+            best = np.argmax(Pg, axis=0)
+            last["T"], last["mu"] = T[best, np.arange(n)], m[best, np.arange(n)]
+            return Pg
+        return np.broadcast_to(evaluate_inner(sub, ["P_gen"], backend="c")["P_gen"], (grid.size, n))
+
+    return power, scan
 
 
 def _bias_grid(P: Parameters, max_points: int = 2001) -> np.ndarray:
@@ -113,14 +137,15 @@ def optimal_bias(params: Mapping | Parameters | None = None, *, probe: str = "se
         return _optimal_bias_mp(P, probe, xtol)
     Pf = P.flat()
     n = Pf.shape[0]
-    power = _power(Pf, probe)
+    power, scan = _power(Pf, probe)
     grid = _bias_grid(P)
     idx_all = np.arange(n)
     with np.errstate(all="ignore"):
-        G = np.repeat(grid, n)
-        Pg = power(G, np.tile(idx_all, grid.size), strict=False).reshape(grid.size, n)
+        Pg = scan(grid)
     i = np.argmax(Pg, axis=0)
     x_grid, P_grid = grid[i], Pg[i, idx_all]
+    if not (Pf.probe and probe == "self_consistent"):
+        P_grid = power(x_grid, idx_all)  # the scan ran on the C kernel: the kept value from the numpy closed form
     interior = (i > 0) & (i < grid.size - 1)
     lo, hi = grid[np.maximum(i - 1, 0)], grid[np.minimum(i + 1, grid.size - 1)]
     mu_opt, P_max = x_grid.copy(), P_grid.copy()

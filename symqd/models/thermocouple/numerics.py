@@ -15,7 +15,7 @@ import numpy as np
 from .model import addition_energy_functions, compiled
 from .parameters import RESERVOIRS, STATES, Parameters, validate
 
-__all__ = ["evaluate", "evaluate_validated", "transition_energies", "user_message"]
+__all__ = ["evaluate", "evaluate_validated", "evaluate_inner", "transition_energies", "user_message"]
 
 _TABLE_SYMBOL = re.compile(r"gamma_([LR])_(\d)(\d)")
 
@@ -139,6 +139,52 @@ def evaluate_validated(P: Parameters, *, method: str = "closed_form", refine: bo
         raise ValueError(f"the parameter point has no unique steady state (a zero coupling decouples part of the "
                          f"state graph): {exc}") from None
     return _assemble(out, P.values["mu_R"], backend)
+
+
+def evaluate_inner(P: Parameters, outputs, *, backend: str = "c") -> dict:
+    """Only the ``outputs`` of the compiled closed form, for inner loops of root finders and maximizers.
+
+    The same compiled model as :func:`evaluate_validated`, run through its C kernel (``backend="c"``; the numpy
+    closed form, with a one-line ``RuntimeWarning``, where no C compiler runs) without the mpmath refinement of
+    cancelling currents (``refine=False``): accurate to ~1e-16 of the gross flows, which is all a solver driving a
+    current to zero or comparing powers needs. Results handed to users come from :func:`evaluate_validated`.
+
+    Parameters
+    ----------
+    P : :class:`~.parameters.Parameters`
+        Validated parameters, numpy mode.
+    outputs : list of str
+        Engine keys: ``"p"`` (``{state: probability}`` of the model's states) and observable names such as
+        ``"IN_P"``, ``"J_P"``, ``"P_gen"``.
+    backend : {"c", "numpy"}, optional
+        The C kernel (default) or the numpy closed form (bit-for-bit what :func:`evaluate_validated` gives with
+        ``refine=False``).
+
+    Returns
+    -------
+    dict
+        ``{key: array}`` for the requested keys (shape ``P.shape``, broadcast as the engine returns it).
+
+    Raises
+    ------
+    ValueError
+        If the engine rejects the point (message in the user's parameter names).
+
+    Examples
+    --------
+    >>> from symqd.models.thermocouple import FIG2
+    >>> from symqd.models.thermocouple.parameters import validate
+    >>> P = validate({**FIG2, "T_C": 4.0, "mu_R": 0.4})
+    >>> a = evaluate_inner(P, ["P_gen"])["P_gen"]
+    >>> b = evaluate_validated(P)["P_gen"]
+    >>> bool(abs(a - b) <= 1e-14 * abs(b))
+    True
+    """
+    cm = compiled(P.uhc_infinite, P.probe)
+    try:
+        return cm.evaluate(P.model_values(cm.parameter_names), backend=backend, outputs=list(outputs), refine=False)
+    except ValueError as exc:
+        raise ValueError(user_message(str(exc))) from None
 
 
 def _assemble(out: dict, mu_R, backend: str) -> dict:

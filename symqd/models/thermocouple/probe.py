@@ -3,10 +3,18 @@ temperature T_M of dot M, the non-thermality D_hc (Eq. (22)) and the Carnot boun
 
 Numerics: a vectorized damped Newton method (:func:`symqd.solvers.newton2`) in ``(ln T_P/T_0, mu_P/T_0)`` with a
 *scale-aware* convergence test (Newton step below ``tol``, or both residuals at the rounding level of the gross probe
-flows they are differences of); points where it fails go, all together, to a bracketing fallback on scipy's
-elementwise root finders (for each T_P the particle condition fixes mu_P by a bracketed root; the heat condition
-is then a bracketed root in ln T_P within ``T_0 e^{+-ln 1e4}``). A point without a sign change there has no
-positive-temperature solution (e.g. a population-inverted dot M) and raises :class:`ProbeNotConvergedError`.
+flows they are differences of); the residuals come from the compiled closed form's C kernel
+(:func:`~.numerics.evaluate_inner`). Iterates that run far out of the search range ``T_0 e^{+-ln 1e4}`` are
+abandoned early. In scans (``scan_axis``) Newton failures are first retried from a converged neighbour. Points
+still failing go, all together, to a bracketing fallback on scipy's elementwise root finders (for each T_P the
+particle condition fixes mu_P by a bracketed root; the heat condition is then a bracketed root in ln T_P within
+the range). That fallback first evaluates the heat condition (at the particle condition's mu_P) at the two ends of
+the range only; where it has the same strict sign at both ends, the point is reported at once as having no
+positive-temperature solution (e.g. a population-inverted dot M): :class:`ProbeNotConvergedError`. This is the
+criterion the bracket search applied before, evaluated at its two decisive points instead of ~50 sampled ones per
+side: an even number of roots strictly inside the range would be missed by both (the heat condition was monotone
+in ln T_P wherever checked, and for a weak probe, whose state does not depend on T_P, it is monotone: the energy
+of a fixed number of fermions rises with temperature).
 With mpmath input everything is refined with :func:`mpmath.findroot` at the working precision (mpmath out).
 """
 
@@ -21,7 +29,7 @@ import numpy as np
 from symqd import solvers
 
 from .model import cached, compiled
-from .numerics import evaluate_validated, transition_energies
+from .numerics import evaluate_inner, evaluate_validated, transition_energies
 from .parameters import GAMMA_P_WEAK, Parameters, to_mpf, validate
 
 __all__ = [
@@ -36,6 +44,12 @@ __all__ = [
 LOG_T_RANGE = math.log(1e4)
 #: residuals at or below this multiple of their gross scale count as converged (rounding level of the closed form)
 RESIDUAL_RTOL = 1e-13
+#: Newton iterations per attempt in a scan (solve_probe with scan_axis): the rest are continued from neighbours
+SCAN_MAXITER = 10
+#: mu_P - (addition energy) in units of T_P at which I^N_P is sampled to bracket its root
+MU_STEPS = np.array([-40.0, 40.0])
+#: Newton iterates with |ln T_P/T_0| beyond LOG_T_RANGE + this are abandoned to the bracketing fallback
+RUNAWAY_MARGIN = 1.0
 
 
 class ProbeNotConvergedError(RuntimeError):
@@ -68,7 +82,8 @@ def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     T = T0 * np.exp(x)
     mu = T0 * y
     Q = sub.with_values(T_P=T, mu_P=mu)
-    out = evaluate_validated(Q, refine=False)  # a root finder driving I_P, J_P to zero: no mpmath recompute
+    # a root finder driving I_P, J_P to zero: only these outputs, C kernel, no mpmath recompute
+    out = evaluate_inner(Q, ["p", "IN_P", "J_P"] if scales else ["IN_P", "J_P"])
     gP = Q.values["gamma_P"]
     if not scales:
         return out["IN_P"] / gP, out["J_P"] / gP, None, None
@@ -82,7 +97,8 @@ def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     return out["IN_P"] / gP, out["J_P"] / gP, gross, heat
 
 
-def _newton(Pf: Parameters, tol: float, maxiter: int):
+def _newton(Pf: Parameters, tol: float, maxiter: int, x0=None, y0=None):
+    """Damped Newton from ``(x0, y0)`` (default ``(0, 0)``: ``T_P = T_0``, ``mu_P = 0``); ``(x, y, ok)``."""
     n = Pf.shape[0]
 
     def F(x, y, idx):
@@ -102,33 +118,67 @@ def _newton(Pf: Parameters, tol: float, maxiter: int):
     def step_limit(dx, dy, x, y):
         return np.maximum(1.0, np.maximum(np.abs(dx) / 0.5, np.abs(dy) / (2.0 * np.exp(x))))
 
-    x, y, ok = solvers.newton2(F, np.zeros(n), np.zeros(n), converged=converged, step_limit=step_limit,
-                               maxiter=maxiter)
+    def runaway(x, y):
+        # far outside the search range (a runaway T_P, typical where there is no solution): the fallback decides
+        return ~(np.abs(x) <= LOG_T_RANGE + RUNAWAY_MARGIN)
+
+    x0 = np.zeros(n) if x0 is None else np.where(np.isfinite(x0), x0, 0.0)
+    y0 = np.zeros(n) if y0 is None else np.where(np.isfinite(y0), y0, 0.0)
+    x, y, ok = solvers.newton2(F, x0, y0, converged=converged, step_limit=step_limit, maxiter=maxiter,
+                               give_up=runaway)
     ok &= np.abs(x) <= LOG_T_RANGE
     return x, y, ok
 
 
 def _bracketing(Pf: Parameters, idx: np.ndarray):
     """Fallback for the points ``idx``: nested bracketed roots (mu_P from I^N_P = 0 at each T_P, then T_P from
-    J_P = 0). Returns ``(x, y, ok)`` for those points."""
+    J_P = 0). Returns ``(x, y, ok)`` for those points.
+
+    First the heat condition is evaluated at the two ends ``x = +-LOG_T_RANGE`` of the search range only (points
+    the bracket search of the full method also visits): where it has the same strict sign at both ends, the point
+    is reported without solution at once (see the module docstring for what this can miss); the nested bracket
+    search runs only on the other points, and a root it finds is a bracketed one.
+    """
 
     def mu_star(x, gi):
         y = np.full(x.shape, np.nan)
-        live = np.isfinite(x)
-        if not live.any():
+        live = np.nonzero(np.isfinite(x))[0]
+        if not live.size:
             return y
         xs, gs = x[live], gi[live]
 
         def f_in(yy, li):
             return _residuals(Pf, xs[li], yy, gs[li], scales=False)[0]
 
-        xl, xr, okb = solvers.bracket_root(f_in, -np.ones(xs.size), np.ones(xs.size))
-        yl, _, okr = solvers.find_root(f_in, xl, xr, xrtol=1e-14)
-        y[live] = np.where(okb & okr, yl, np.nan)
+        # bracket: I^N_P at mu_P = (addition energy) + T_P * MU_STEPS for every addition energy, in one call (the
+        # probe's Fermi function ranges from ~e^-40 to ~1 - e^-40 across them); the first - to + sign change
+        sub = Pf.take(gs)
+        T0 = np.broadcast_to(np.asarray(sub.values["T_0"], dtype=float), xs.shape)
+        dE = np.stack([np.broadcast_to(v, xs.shape) for v in transition_energies(sub).values()], axis=1)
+        cand = np.sort(((dE[:, :, None] + (T0 * np.exp(xs))[:, None, None] * MU_STEPS) / T0[:, None, None])
+                       .reshape(xs.size, -1), axis=1)
+        k = cand.shape[1]
+        li = np.repeat(np.arange(xs.size), k)
+        f = f_in(cand.ravel(), li).reshape(xs.size, k)
+        change = (f[:, :-1] < 0) & (f[:, 1:] >= 0)
+        has = change.any(axis=1)
+        j = np.argmax(change, axis=1)
+        rows = np.arange(xs.size)
+        lo, hi = cand[rows, j], cand[rows, j + 1]
+        yl = np.full(xs.size, np.nan)
+        ok = np.zeros(xs.size, dtype=bool)
+        h = np.nonzero(has)[0]
+        if h.size:
+            yl[h], _, ok[h] = solvers.find_root(lambda yy, i: f_in(yy, h[i]), lo[h], hi[h], xrtol=1e-14)
+        r = np.nonzero(~has)[0]
+        if r.size:  # no sign change among the candidates: grow a bracket from mu_P/T_0 = [-1, 1]
+            xl, xr, okb = solvers.bracket_root(lambda yy, i: f_in(yy, r[i]), -np.ones(r.size), np.ones(r.size))
+            yr, _, okr = solvers.find_root(lambda yy, i: f_in(yy, r[i]), xl, xr, xrtol=1e-14)
+            yl[r], ok[r] = yr, okb & okr
+        y[live] = np.where(ok, yl, np.nan)
         return y
 
-    def f_heat(x, li):
-        gi = idx[li]
+    def heat(x, gi):
         y = mu_star(x, gi)
         good = np.isfinite(y)
         J = np.full(x.shape, np.nan)
@@ -137,25 +187,68 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
                 J[good] = _residuals(Pf, x[good], y[good], gi[good], scales=False)[1]
         return J
 
+    def f_heat(x, li):
+        return heat(x, sub[li])
+
     m = idx.size
+    x = np.full(m, np.nan)
+    y = np.full(m, np.nan)
+    ok = np.zeros(m, dtype=bool)
     with np.errstate(all="ignore"):
-        xl, xr, okb = solvers.bracket_root(f_heat, -0.1 * np.ones(m), 0.1 * np.ones(m), xmin=-LOG_T_RANGE,
+        J_ends = heat(np.repeat([-LOG_T_RANGE, LOG_T_RANGE], m), np.tile(idx, 2))
+        J_lo, J_hi = J_ends[:m], J_ends[m:]
+        search = ~(np.isfinite(J_lo) & np.isfinite(J_hi) & (J_lo * J_hi > 0))  # same strict sign: no solution
+        if not search.any():
+            return x, y, ok
+        sub = idx[search]
+        ms = sub.size
+        xs = np.full(ms, np.nan)
+        xl, xr, okb = solvers.bracket_root(f_heat, -0.1 * np.ones(ms), 0.1 * np.ones(ms), xmin=-LOG_T_RANGE,
                                            xmax=LOG_T_RANGE)
-        x = np.full(m, np.nan)
-        okr = np.zeros(m, dtype=bool)
+        okr = np.zeros(ms, dtype=bool)
         if okb.any():
             xr_, _, okr_ = solvers.find_root(lambda xx, li: f_heat(xx, np.nonzero(okb)[0][li]), xl[okb], xr[okb],
                                              xrtol=1e-13)
-            x[okb], okr[okb] = xr_, okr_
-        ok = okb & okr & np.isfinite(x)
-        y = np.full(m, np.nan)
-        if ok.any():
-            y[ok] = mu_star(x[ok], idx[ok])
-    ok &= np.isfinite(y)
+            xs[okb], okr[okb] = xr_, okr_
+        oks = okb & okr & np.isfinite(xs)
+        ys = np.full(ms, np.nan)
+        if oks.any():
+            ys[oks] = mu_star(xs[oks], sub[oks])
+    oks &= np.isfinite(ys)
+    x[search], y[search], ok[search] = xs, ys, oks
     return x, y, ok
 
 
-def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict: bool = True):
+def _continue_along(Pf: Parameters, shape: tuple, axis: int, x, y, ok, tol: float, maxiter: int):
+    """Retry the Newton failures from a converged neighbour along ``axis`` of ``shape`` (the flat set ``Pf`` in C
+    order), repeatedly while this converges new points; each point is tried at most once from each side.
+    Updates ``x, y, ok`` in place."""
+    n = x.size
+    coord = np.unravel_index(np.arange(n), shape)[axis]
+    stride = int(np.prod(shape[axis + 1:], dtype=int))
+    length = shape[axis]
+    tried = {-1: np.zeros(n, dtype=bool), 1: np.zeros(n, dtype=bool)}
+    while True:
+        new = False
+        for side in (-1, 1):
+            inside = (coord + side >= 0) & (coord + side < length)
+            k = np.nonzero(~ok & inside & ~tried[side])[0]
+            if k.size == 0:
+                continue
+            nb = k + side * stride
+            k, nb = k[ok[nb]], nb[ok[nb]]
+            if k.size == 0:
+                continue
+            tried[side][k] = True
+            xk, yk, okk = _newton(Pf.take(k), tol, min(maxiter, SCAN_MAXITER), x[nb], y[nb])
+            x[k[okk]], y[k[okk]], ok[k[okk]] = xk[okk], yk[okk], True
+            new |= bool(okk.any())
+        if not new:
+            return
+
+
+def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict: bool = True, guess=None,
+                scan_axis: int | None = None):
     r"""``(T_P, mu_P)`` with ``I^N_P = J_P = 0`` (paper 1 Eq. (20)) for a validated numpy-mode :class:`Parameters`.
 
     Arrays of shape ``P.shape``.
@@ -170,6 +263,15 @@ def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict:
         Newton iterations before the bracketing fallback.
     strict : bool, optional
         Raise at a point without solution (else NaN there).
+    guess : tuple of two arrays, optional
+        ``(T_P, mu_P)`` to start Newton from, broadcast to ``P.shape`` (e.g. the solution at a neighbouring
+        bias in a scan); NaN entries start from ``(T_0, 0)``. Default: ``(T_0, 0)`` everywhere. Only the
+        starting point changes, not what counts as converged.
+    scan_axis : int, optional
+        An axis of ``P.shape`` along which neighbouring points are close (a bias or temperature scan): Newton
+        (at most ``min(maxiter, SCAN_MAXITER)`` iterations per attempt) failures are retried from a converged
+        neighbour along it (continuation), and only the points still failing go to the bracketing fallback.
+        Again only starting points change, not what counts as a solution.
 
     Returns
     -------
@@ -192,7 +294,16 @@ def solve_probe(P: Parameters, *, tol: float = 1e-11, maxiter: int = 60, strict:
     if not P.probe or not np.all(np.asarray(P.values["gamma_P"]) > 0):
         raise ValueError("parameter 'gamma_P' must be > 0 for a self-consistent probe (gamma_P = 0: no probe)")
     Pf = P.flat()
-    x, y, ok = _newton(Pf, tol, maxiter)
+    x0 = y0 = None
+    if guess is not None:
+        T0 = np.broadcast_to(np.asarray(P.values["T_0"], dtype=float), P.shape)
+        with np.errstate(all="ignore"):
+            x0 = np.log(np.broadcast_to(guess[0], P.shape) / T0).ravel()
+            y0 = (np.broadcast_to(guess[1], P.shape) / T0).ravel()
+    scan = scan_axis is not None and len(P.shape) > 0
+    x, y, ok = _newton(Pf, tol, min(maxiter, SCAN_MAXITER) if scan else maxiter, x0, y0)
+    if scan and not ok.all() and ok.any():
+        _continue_along(Pf, P.shape, scan_axis % len(P.shape), x, y, ok, tol, maxiter)
     if not ok.all():
         bad = np.nonzero(~ok)[0]
         xb, yb, okb = _bracketing(Pf, bad)
