@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -112,11 +113,16 @@ def kernel_source(cm, keep=None) -> tuple[str, list]:
     >>> "int symqd_kernel(long n" in src, outputs[:3]
     (True, ['p_0', 'p_1', 'IN_L'])
     """
-    return _assemble(_kernel_parts(cm), keep)
+    return _assemble(_kernel_parts(cm), keep)[:2]
 
 
 def _kernel_parts(cm) -> tuple:
-    """The keep-independent pieces of the kernel: (input loads, body lines, output right-hand sides, names)."""
+    """The keep-independent pieces of the kernel, in single-assignment form.
+
+    Returns ``(nin, checks, statements, values, outputs)``: the number of inputs ``a<i>``; the value-rule flag
+    lines; ``statements``, a list of ``(name, C expression)`` each defining a new ``double``; the C expression of
+    every output row; and the output names.
+    """
     me = cm.me
     names = {}
     for i, s in enumerate(cm.parameters):
@@ -127,41 +133,35 @@ def _kernel_parts(cm) -> tuple:
         names[k] = sp.Symbol(f"k{i}")
     for i, p in enumerate(ps):
         names[p] = sp.Symbol(f"p{i}")
-    lines = []
+    stmts = []
     # rates (cse shares the Fermi arguments)
     rep, red = sp.cse([e.xreplace(names) for e in cm._rate_exprs], symbols=sp.numbered_symbols("r"))
-    for sym, e in rep:
-        lines.append(f"double {sym} = {_c(e, {})};")
-    for i, e in enumerate(red):
-        lines.append(f"double k{i} = {_c(e, {})};")
+    stmts += [(str(sym), _c(e, {})) for sym, e in rep]
+    stmts += [(f"k{i}", _c(e, {})) for i, e in enumerate(red)]
     # per-point scaling of the rates for the elimination (the steady state is scale-invariant)
     if ks:
-        lines.append("double kmax = k0;")
-        lines += [f"kmax = k{i} > kmax ? k{i} : kmax;" for i in range(1, len(ks))]
-        lines.append("kmax = kmax > 0 ? kmax : 1.0;")
+        stmts.append(("m0", "k0"))
+        stmts += [(f"m{i}", f"k{i} > m{i - 1} ? k{i} : m{i - 1}") for i in range(1, len(ks))]
+        stmts.append(("kmax", f"m{len(ks) - 1} > 0 ? m{len(ks) - 1} : 1.0"))
     scaled = {k: sp.Symbol(f"s{i}") for i, k in enumerate(ks)}
-    lines += [f"double s{i} = k{i} / kmax;" for i in range(len(ks))]
+    stmts += [(f"s{i}", f"k{i} / kmax") for i in range(len(ks))]
     program, pis = cm.program
     prog_names = dict(scaled)
     for j, (sym, _) in enumerate(program):
         prog_names[sym] = sp.Symbol(f"t{j}")
-    for j, (sym, e) in enumerate(program):
-        lines.append(f"double t{j} = {_c(e, prog_names)};")
+    stmts += [(f"t{j}", _c(e, prog_names)) for j, (sym, e) in enumerate(program)]
     pis_c = [_c(x, prog_names) for x in pis]
-    lines.append("double Z = " + " + ".join(f"({x})" for x in pis_c) + ";")
-    for i, x in enumerate(pis_c):
-        lines.append(f"double p{i} = ({x}) / Z;")
+    stmts.append(("Z", " + ".join(f"({x})" for x in pis_c)))
+    stmts += [(f"p{i}", f"({x}) / Z") for i, x in enumerate(pis_c)]
     outputs = [f"p_{i}" for i in range(len(ps))]
     values = [f"p{i}" for i in range(len(ps))]  # right-hand side of each output row
     exprs = [e.xreplace(names) for e in cm._obs_exprs + cm._gross_exprs]
     rep, red = sp.cse(exprs, symbols=sp.numbered_symbols("o"))
-    for sym, e in rep:
-        lines.append(f"double {sym} = {_c(e, {})};")
+    stmts += [(str(sym), _c(e, {})) for sym, e in rep]
     labels = list(cm.observable_names) + [f"gross:{n}" for n in cm._current_names]
-    for j, (lab, e) in enumerate(zip(labels, red)):
+    for lab, e in zip(labels, red):
         values.append(_c(e, {}))
         outputs.append(lab)
-    loads = [f"double a{i} = in{i}[i];" for i in range(len(cm.parameters))]
     # the value rules of CompiledModel.validate, as flag bits (OR-reduced over the loop, returned by the kernel)
     checks = []
     for i, name in enumerate(cm.parameter_names):
@@ -170,28 +170,108 @@ def _kernel_parts(cm) -> tuple:
             checks.append(f"bad |= a{i} <= 0.0 ? {NONPOSITIVE_T} : 0;")
         if name in cm._couplings:
             checks.append(f"bad |= a{i} < 0.0 ? {NEGATIVE_COUPLING} : (a{i} == 0.0 ? {ZERO_COUPLING} : 0);")
-    return loads + checks, lines, values, outputs
+    return len(cm.parameters), checks, stmts, values, outputs
 
 
-def _assemble(parts, keep=None) -> tuple[str, list]:
-    """C source storing the rows ``keep`` (default all) from :func:`_kernel_parts` output."""
-    loads, lines, values, outputs = parts
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+#: Straight-line bodies longer than this many statements are cut into stages of about this size, each its own
+#: SIMD loop over a block of :data:`BLOCK` points, passing the values later stages need through a work buffer.
+#: gcc's register allocation grows faster than linearly with the length of one loop body (a 6000-statement
+#: 32-state kernel took 85-225 s to compile as one loop); stages keep the compile time linear.
+STAGE = 400
+BLOCK = 64
+
+
+def _assemble(parts, keep=None) -> tuple[str, list, int]:
+    """C source storing the rows ``keep`` (default all) from :func:`_kernel_parts` output.
+
+    Statements no kept row needs are dropped. Returns ``(source, outputs, work)``, ``work`` being the number of
+    doubles of scratch the kernel's last argument must point to.
+    """
+    nin, checks, stmts, values, outputs = parts
     keep = list(range(len(outputs))) if keep is None else sorted(set(int(j) for j in keep))
     if not keep or keep[0] < 0 or keep[-1] >= len(outputs):
         raise ValueError(f"keep: row indices must lie in [0, {len(outputs)}), got {keep}")
-    body_out = [f"out{m}[i] = {values[j]};" for m, j in enumerate(keep)]
-    nin = sum(1 for line in loads if line.startswith("double a"))
+    defined = {name: k for k, (name, _) in enumerate(stmts)}
+    uses = [[u for u in _IDENT.findall(rhs) if u in defined] for _, rhs in stmts]
+    out_uses = [[u for u in _IDENT.findall(values[j]) if u in defined] for j in keep]
+    # dead-code elimination: only what the kept rows need
+    live = set()
+    todo = [u for us in out_uses for u in us]
+    while todo:
+        u = todo.pop()
+        if u not in live:
+            live.add(u)
+            todo += uses[defined[u]]
+    body = [(k, name, rhs) for k, (name, rhs) in enumerate(stmts) if name in live]
+    stages = [body[i:i + STAGE] for i in range(0, len(body), STAGE)] if len(body) > STAGE * 1.5 else [body]
+    last_use = {}
+    for si, st in enumerate(stages):
+        for k, _, _ in st:
+            for u in uses[k]:
+                last_use[u] = si
+    for us in out_uses:
+        for u in us:
+            last_use[u] = len(stages) - 1
+    # work-buffer slots for values that cross a stage boundary, reused once dead (linear scan)
+    slot_of, active, free, nslots = {}, {}, [], 0
+    for si in range(len(stages)):
+        for name in [u for u in active if last_use[u] < si]:
+            free.append(active.pop(name))
+        for _, name, _ in stages[si]:
+            if last_use.get(name, si) > si:
+                if free:
+                    active[name] = free.pop()
+                else:
+                    active[name], nslots = nslots, nslots + 1
+                slot_of[name] = active[name]
     sig = ", ".join([f"const double* restrict in{i}" for i in range(nin)]
-                    + [f"double* restrict out{m}" for m in range(len(keep))])
-    src = _PRELUDE + (
-        f"int symqd_kernel(long n, {sig}) {{\n"
-        "  int bad = 0;\n"
-        "#pragma omp simd reduction(|:bad)\n"
-        "  for (long i = 0; i < n; i++) {\n    "
-        + "\n    ".join(loads + lines + body_out)
-        + "\n  }\n  return bad;\n}\n"
-    )
-    return src, outputs
+                    + [f"double* restrict out{m}" for m in range(len(keep))] + ["double* restrict work"])
+    inputs = {f"a{i}" for i in range(nin)}
+    loops = []
+    for si, st in enumerate(stages):
+        used_inputs = {u for k, _, _ in st for u in _IDENT.findall(stmts[k][1]) if u in inputs}
+        lines = []
+        if si == 0:
+            used_inputs = inputs
+        last = si == len(stages) - 1
+        if last:
+            used_inputs |= {u for j in keep for u in _IDENT.findall(values[j]) if u in inputs}
+        lines += [f"double {u} = in{u[1:]}[i];" for u in sorted(used_inputs, key=lambda x: int(x[1:]))]
+        if si == 0:
+            lines += checks
+        here = {name for _, name, _ in st}
+        live_in = set()
+        for k, _, _ in st:
+            live_in |= {u for u in uses[k] if u not in here}
+        if last:
+            live_in |= {u for us in out_uses for u in us if u not in here}
+        lines += [f"double {u} = work[{slot_of[u] * BLOCK} + j];" for u in sorted(live_in, key=lambda x: defined[x])]
+        lines += [f"double {name} = {rhs};" for _, name, rhs in st]
+        lines += [f"work[{slot_of[name] * BLOCK} + j] = {name};" for _, name, _ in st if name in slot_of]
+        if last:
+            lines += [f"out{m}[i] = {values[j]};" for m, j in enumerate(keep)]
+        loops.append("#pragma omp simd reduction(|:bad)\n  for (long j = 0; j < m; j++) {\n    long i = b0 + j;\n    "
+                     + "\n    ".join(lines) + "\n  }")
+    if len(stages) == 1:
+        src = _PRELUDE + (
+            f"int symqd_kernel(long n, {sig}) {{\n  int bad = 0;\n  long b0 = 0, m = n;\n"
+            + loops[0] + "\n  return bad;\n}\n"
+        )
+    else:
+        # one function per stage: gcc allocates registers per function, so the compile time stays linear
+        stage_fns = [
+            f"static __attribute__((noinline)) int symqd_stage{si}(long b0, long m, {sig}) {{\n  int bad = 0;\n"
+            + loop + "\n  return bad;\n}\n" for si, loop in enumerate(loops)]
+        args = ", ".join([f"in{i}" for i in range(nin)] + [f"out{m}" for m in range(len(keep))] + ["work"])
+        src = _PRELUDE + "".join(stage_fns) + (
+            f"int symqd_kernel(long n, {sig}) {{\n  int bad = 0;\n"
+            f"  for (long b0 = 0; b0 < n; b0 += {BLOCK}) {{\n    long m = n - b0 < {BLOCK} ? n - b0 : {BLOCK};\n"
+            + "".join(f"    bad |= symqd_stage{si}(b0, m, {args});\n" for si in range(len(loops)))
+            + "  }\n  return bad;\n}\n"
+        )
+    return src, outputs, max(1, nslots * BLOCK)
 
 
 def _cache_dir() -> Path:
@@ -225,7 +305,8 @@ def compile_kernel(cm, keep=None, *, _parts=None):
     Returns
     -------
     fn : ctypes function
-        ``symqd_kernel(n, in_0, ..., out_0, ...)``, one ``out`` per kept row; returns the OR of the flag bits
+        ``symqd_kernel(n, in_0, ..., out_0, ..., work)``, one ``out`` per kept row and a scratch buffer of
+        ``fn.work_size`` doubles (one per concurrent call); returns the OR of the flag bits
         (:data:`NONFINITE`, :data:`NONPOSITIVE_T`, :data:`NEGATIVE_COUPLING`, :data:`ZERO_COUPLING`) over the
         points.
     outputs : list of str
@@ -250,7 +331,7 @@ def compile_kernel(cm, keep=None, *, _parts=None):
     cc = compiler_available()
     if cc is None:
         raise RuntimeError("no C compiler found (set CC or install gcc)")
-    src, outputs = _assemble(_parts or _kernel_parts(cm), keep)
+    src, outputs, work = _assemble(_parts or _kernel_parts(cm), keep)
     key = hashlib.sha256((src + " ".join(FLAGS + LINK_FLAGS)).encode()).hexdigest()[:20]
     d = _cache_dir()
     lib = d / f"symqd_kernel_{key}.so"
@@ -269,6 +350,7 @@ def compile_kernel(cm, keep=None, *, _parts=None):
     so = ctypes.CDLL(str(lib))
     fn = so.symqd_kernel
     fn.restype = ctypes.c_int
+    fn.work_size = work  # doubles of scratch behind the last argument
     return fn, outputs
 
 
@@ -306,20 +388,27 @@ class KernelModel:
         if self.chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
         self._kernels = {}  # kept rows -> compiled kernel storing only those rows
-        try:
+        self._parts, self.outputs = None, []
+        self.available = compiler_available() is not None
+        if self.available:
             self._parts = _kernel_parts(cm)
-            self.outputs = list(self._parts[3])
-            self._kernel(tuple(range(len(self.outputs))))
-            self.available = True
-        except RuntimeError as exc:
-            warnings.warn(f"symqd.kernels: {exc}; using the numpy backend", RuntimeWarning, stacklevel=2)
-            self._parts, self.outputs, self.available = None, [], False
+            self.outputs = list(self._parts[4])
+        else:
+            self._fall_back("no C compiler found (set CC or install gcc)")
+
+    def _fall_back(self, why: str) -> None:
+        warnings.warn(f"symqd.kernels: {why}; using the numpy backend", RuntimeWarning, stacklevel=3)
+        self.available = False
 
     def _kernel(self, keep: tuple):
-        """The kernel storing the rows ``keep`` (compiled on first use; the .so is cached on disk)."""
+        """The kernel storing the rows ``keep``, compiled on first use (the .so is cached on disk); None, with a
+        one-line notice, if compilation fails."""
         fn = self._kernels.get(keep)
         if fn is None:
-            fn = self._kernels[keep] = compile_kernel(self.cm, keep, _parts=self._parts)[0]
+            try:
+                fn = self._kernels[keep] = compile_kernel(self.cm, keep, _parts=self._parts)[0]
+            except RuntimeError as exc:
+                self._fall_back(str(exc))
         return fn
 
     def evaluate(self, values, *, outputs=None, refine: bool | None = None) -> dict:
@@ -383,7 +472,10 @@ class KernelModel:
             extra = ({row[k] for k in cm._current_names} | set(range(n + nobs, nout))) - wanted
         keep = tuple(sorted(wanted | extra))
         fn = self._kernel(keep)
+        if fn is None:
+            return cm.evaluate(values, outputs=outputs, refine=refine)
         step = min(self.chunk_size, size)
+        work = np.empty(fn.work_size)  # per call: concurrent calls (dask threads) never share it
         res = {j: np.empty(size) for j in sorted(wanted)}
         scratch = {j: np.empty(step) for j in sorted(extra)}
         columns = []
@@ -402,7 +494,8 @@ class KernelModel:
             m = min(size, i0 + step) - i0
             ins = [col.ctypes.data if scalar else col.ctypes.data + 8 * i0 for _, scalar, col in columns]
             outs = [res[j].ctypes.data + 8 * i0 if j in res else scratch[j].ctypes.data for j in keep]
-            flags = fn(ctypes.c_long(m), *map(ctypes.c_void_p, ins), *map(ctypes.c_void_p, outs))
+            flags = fn(ctypes.c_long(m), *map(ctypes.c_void_p, ins), *map(ctypes.c_void_p, outs),
+                       ctypes.c_void_p(work.ctypes.data))
             if flags & (NONFINITE | NONPOSITIVE_T | NEGATIVE_COUPLING):
                 cm.validate(values)  # raises the ValueError naming the parameter and the rule
                 raise RuntimeError("symqd.kernels: the kernel flagged an invalid value that validate() accepts")

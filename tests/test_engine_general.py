@@ -400,12 +400,7 @@ def test_chunked_evaluation_equals_one_shot_and_selects_outputs():
 
 
 # -- past tree enumeration: 16 and 32 states ------------------------------------------------------------------------
-def interacting_dots(nd):
-    names = [f"D{i}" for i in range(nd)]
-    inter = {(names[i], names[j]): None for i in range(nd) for j in range(i + 1, nd)}
-    parts = [Reservoir("L", names[0], mu=0), Reservoir("R", names[0])]
-    parts += [Reservoir(f"X{i}", names[i], mu=0) for i in range(1, nd)]
-    return MasterEquation(System.build(names, inter, parts))
+from symqd.models.interacting_dots import interacting_dots  # noqa: E402
 
 
 @pytest.mark.parametrize("nd", [4, 5])

@@ -164,3 +164,43 @@ def test_kernel_refines_cancelling_currents_chunk_by_chunk():
     assert abs(got[3] / float(cm.evaluate({**vals, "mu_R": 0.5}, outputs=["IN_R"])["IN_R"]) - 1) < 1e-14
     raw = km.evaluate(vals, outputs=["IN_R"], refine=False)["IN_R"]
     assert abs(raw[17] / float(exact) - 1) > 1e-6
+
+
+@pytest.mark.parametrize("stage", [3, 17])
+def test_staged_kernel_agrees_with_the_single_loop_kernel(monkeypatch, stage):
+    """Long bodies are cut into stages (one function each, values crossing a stage kept in reused work-buffer
+    slots); forcing tiny stages on the 8-state model must not change a bit beyond rounding."""
+    me = list(models())[2]
+    cm = CompiledModel(me)
+    rng = np.random.default_rng(3)
+    N = 300  # several blocks of kernels.BLOCK points, the last one partial
+    vals = {n: (rng.uniform(0.3, 3.0, N) if n.startswith(("T_", "gamma")) else rng.uniform(-3, 3, N))
+            for n in cm.parameter_names}
+    ref = kernels.KernelModel(cm).evaluate(vals)
+    monkeypatch.setattr(kernels, "STAGE", stage)
+    km = kernels.KernelModel(cm)
+    src, _ = kernels.kernel_source(cm)
+    assert src.count("symqd_stage") > 3
+    got = km.evaluate(vals)
+    for s in me.states:
+        assert np.max(np.abs(got["p"][s] - ref["p"][s])) < 1e-14
+    for name in cm.observable_names:
+        assert np.allclose(got[name], ref[name], rtol=1e-12, atol=1e-14), name
+
+
+@pytest.mark.parametrize("nd", [4, pytest.param(5, marks=pytest.mark.slow)])
+def test_kernel_of_16_and_32_states_agrees_with_the_independent_solver(nd):
+    from symqd.models.interacting_dots import interacting_dots
+
+    me = interacting_dots(nd)
+    cm = CompiledModel(me)
+    rng = np.random.default_rng(nd)
+    N = 500
+    vals = {n: rng.uniform(0.4, 2.0, N) if n.startswith(("T", "gamma")) else rng.uniform(-2, 2, N)
+            for n in cm.parameter_names}
+    c = cm.evaluate(vals, backend="c", outputs=["p", "IN_R", "J_X1"])
+    s = cm.evaluate(vals, method="solver", outputs=["p", "IN_R", "J_X1"])
+    for st in me.states:
+        assert np.max(np.abs(c["p"][st] - s["p"][st])) < 1e-13
+    for k in ("IN_R", "J_X1"):
+        assert np.max(np.abs(c[k] - s[k])) < 1e-12, k

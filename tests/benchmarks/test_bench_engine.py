@@ -12,6 +12,7 @@ import sympy as sp
 
 from symqd.graph import steady_state
 from symqd.master import MasterEquation
+from symqd.models.interacting_dots import interacting_dots
 from symqd.models.thermocouple import build_system
 from symqd.numeric import CompiledModel, solve_rate_matrix_numpy
 from symqd.system import Reservoir, System
@@ -98,14 +99,6 @@ def test_numeric_1e3_per_point_loop(benchmark, points):
     benchmark.pedantic(loop, rounds=3, iterations=1)
 
 
-def _dots(nd):
-    names = [f"D{i}" for i in range(nd)]
-    inter = {(names[i], names[j]): None for i in range(nd) for j in range(i + 1, nd)}
-    parts = [Reservoir("L", names[0], mu=0), Reservoir("R", names[0])]
-    parts += [Reservoir(f"X{i}", names[i], mu=0) for i in range(1, nd)]
-    return MasterEquation(System.build(names, inter, parts))
-
-
 def _vals(cm, n):
     rng = np.random.default_rng(0)
     return {k: rng.uniform(0.5, 2.0, n) if k.startswith(("T", "gamma")) else rng.uniform(-1, 1, n)
@@ -115,7 +108,7 @@ def _vals(cm, n):
 @pytest.mark.parametrize("nd", [4, 5])
 def test_bench_build_and_compile_16_32_states(benchmark, nd):
     def build():
-        cm = CompiledModel(_dots(nd))
+        cm = CompiledModel(interacting_dots(nd))
         cm.evaluate({k: v[:2] for k, v in _vals(cm, 2).items()})
         return cm
 
@@ -125,8 +118,37 @@ def test_bench_build_and_compile_16_32_states(benchmark, nd):
 @pytest.mark.parametrize("nd", [4, 5])
 @pytest.mark.parametrize("method", ["closed_form", "solver"])
 def test_bench_16_32_states_10k_points(benchmark, nd, method):
-    cm = CompiledModel(_dots(nd))
+    cm = CompiledModel(interacting_dots(nd))
     cm.refine = False
     vals = _vals(cm, 10000)
     cm.evaluate({k: v[:2] for k, v in vals.items()})
     benchmark(cm.evaluate, vals, method=method, outputs=["IN_R"])
+
+
+@pytest.mark.parametrize("nd", [4, 5])
+def test_bench_16_32_states_10k_points_c_kernel(benchmark, nd):
+    from symqd.kernels import compiler_available
+
+    if compiler_available() is None:
+        pytest.skip("no C compiler")
+    cm = CompiledModel(interacting_dots(nd))
+    vals = _vals(cm, 10000)
+    cm.evaluate(vals, backend="c", outputs=["IN_R"], refine=False)  # compile (cached on disk afterwards)
+    benchmark(cm.evaluate, vals, backend="c", outputs=["IN_R"], refine=False)
+
+
+@pytest.mark.parametrize("nd", [4, 5])
+def test_bench_16_32_states_kernel_generation_and_compilation(benchmark, nd, tmp_path, monkeypatch):
+    """Cold: C source from the closed form plus gcc, with an empty kernel cache."""
+    from symqd.kernels import KernelModel, compiler_available
+
+    if compiler_available() is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv("SYMQD_CACHE", str(tmp_path))
+    cm = CompiledModel(interacting_dots(nd))
+    vals = _vals(cm, 4)
+
+    def cold():
+        return KernelModel(cm).evaluate(vals, outputs=["IN_R"], refine=False)
+
+    benchmark.pedantic(cold, rounds=1, iterations=1)
