@@ -1198,7 +1198,7 @@ def generalized_figures_of_merit(L, normalization: str = "11"):
     {'ZT_1': 0.2006, 'ZT_12': 0.0502, 'ZT_2': 0.2006}
     """
     B, L = _setup(L)
-    _require_three_terminal(L, "generalized_figures_of_merit (Eq. ztgen)")
+    _require_three_terminal(L, "generalized_figures_of_merit (paper 2 Sec. 3)")
     M, Kt = m_matrix(L), reduced_thermal_matrix(L)
     pick = {"11": lambda k: k[0, 0] if B.symbolic else k[..., 0, 0],
             "22": lambda k: k[1, 1] if B.symbolic else k[..., 1, 1],
@@ -1253,7 +1253,7 @@ def efficiency_constants(L, delta):
     (0.301, 2.72)
     """
     B, L = _setup(L)
-    _require_three_terminal(L, "efficiency_constants (Eqs. eq:c1, eq:c2, ca12)")
+    _require_three_terminal(L, "efficiency_constants (paper 2 Sec. 3, App. B)")
     if B.symbolic:
         delta = _sym_value("delta", delta)
     else:
@@ -1311,7 +1311,7 @@ def power_factor(L, T):
     [0.376, 0.6267, 0.7854]
     """
     B, L = _setup(L, T)
-    _require_three_terminal(L, "power_factor (Eq. neweq1)")
+    _require_three_terminal(L, "power_factor (paper 2 Sec. 3)")
     P = m_matrix(L) / B.mat_scalar(T) ** 3
     el = (lambda i, j: P[i, j]) if B.symbolic else (lambda i, j: P[..., i, j])
     A, Bq, C = el(0, 0), el(0, 1), el(1, 1)
