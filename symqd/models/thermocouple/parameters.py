@@ -187,24 +187,14 @@ def to_mpf(value):
     ...     print(to_mpf(Fraction(2, 3)), to_mpf(0.5))
     0.6666666666666666666666667 0.5
     """
-    if is_mp(value):
-        return value
     if isinstance(value, (bool, np.bool_)):
         raise TypeError("bool")
-    if isinstance(value, numbers.Integral):
-        return mpmath.mpf(int(value))
-    if isinstance(value, (float, np.floating)):
-        return mpmath.mpf(value)  # a double is a binary rational: exact
-    if isinstance(value, Fraction):
-        return mpmath.mpf(value.numerator) / value.denominator
-    try:  # sympy Rational / Integer
-        import sympy as sp
+    from symqd.numeric import to_mpf as engine_to_mpf  # the one conversion rule of the package
 
-        if isinstance(value, sp.Rational):
-            return mpmath.mpf(int(value.p)) / int(value.q)
-    except ImportError:  # pragma: no cover
-        pass
-    raise TypeError(type(value).__name__)
+    try:
+        return engine_to_mpf("value", value)
+    except ValueError as exc:
+        raise TypeError(type(value).__name__) from exc
 
 
 def user_name(name: str) -> str:
