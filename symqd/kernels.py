@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -62,12 +63,31 @@ static inline double symqd_guard(double x) { return x > 1e-300 ? x : 1e-300; }
 _USER_FUNCTIONS = {"fermi": "symqd_fermi", "xbose": "symqd_xbose", "exit_rate_guard": "symqd_guard"}
 
 
+def _compiler_command() -> list | None:
+    for c in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if c and shutil.which(c):
+            return [shutil.which(c)]
+    try:  # the optional extra ``symqd[kernel]``: a C compiler (zig's clang) installed by pip
+        import importlib.util
+
+        if importlib.util.find_spec("ziglang") is not None:
+            return [sys.executable, "-m", "ziglang", "cc"]
+    except (ImportError, ValueError):  # pragma: no cover
+        pass
+    return None
+
+
 def compiler_available() -> str | None:
-    r"""Path of a C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``), or ``None``.
+    r"""The C compiler the kernels use, or ``None``.
+
+    ``$CC``, ``cc``, ``gcc`` or ``clang`` from the PATH; else, where the optional extra ``symqd[kernel]`` is
+    installed (``pip install "symqd[kernel]"``, the ``ziglang`` wheel: a clang that needs nothing else on the
+    machine), ``"<python> -m ziglang cc"``.
 
     Returns
     -------
     str or None
+        The compiler command.
 
     Examples
     --------
@@ -75,10 +95,22 @@ def compiler_available() -> str | None:
     >>> cc is None or isinstance(cc, str)
     True
     """
-    for c in (os.environ.get("CC"), "cc", "gcc", "clang"):
-        if c and shutil.which(c):
-            return shutil.which(c)
-    return None
+    cmd = _compiler_command()
+    return None if cmd is None else " ".join(cmd)
+
+
+_IS_CLANG: dict = {}
+
+
+def _is_clang(cmd: list) -> bool:
+    key = tuple(cmd)
+    if key not in _IS_CLANG:
+        try:
+            out = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        _IS_CLANG[key] = "clang" in out.lower()
+    return _IS_CLANG[key]
 
 
 def _c(expr, names) -> str:
@@ -328,11 +360,14 @@ def compile_kernel(cm, keep=None, *, _parts=None):
     >>> outputs[-1]
     'gross:J_R'
     """
-    cc = compiler_available()
-    if cc is None:
-        raise RuntimeError("no C compiler found (set CC or install gcc)")
+    cmd = _compiler_command()
+    if cmd is None:
+        raise RuntimeError("no C compiler found (set CC, install gcc, or pip install \"symqd[kernel]\")")
     src, outputs, work = _assemble(_parts or _kernel_parts(cm), keep)
-    key = hashlib.sha256((src + " ".join(FLAGS + LINK_FLAGS)).encode()).hexdigest()[:20]
+    # gcc vectorizes exp with glibc's libmvec under -ffast-math by itself; clang (and zig cc) must be asked
+    attempts = [(FLAGS + ["-fveclib=libmvec"], ["-lmvec", "-lm"]), (FLAGS, ["-lm"])] if _is_clang(cmd) else \
+        [(FLAGS, ["-lm"])]
+    key = hashlib.sha256((src + " ".join(cmd + FLAGS + LINK_FLAGS)).encode()).hexdigest()[:20]
     d = _cache_dir()
     lib = d / f"symqd_kernel_{key}.so"
     if not lib.exists():
@@ -340,10 +375,14 @@ def compile_kernel(cm, keep=None, *, _parts=None):
         c.write_text(src)
         tmp = d / f"symqd_kernel_{key}.{os.getpid()}.so"
         obj = d / f"symqd_kernel_{key}.{os.getpid()}.o"
-        res = subprocess.run([cc, *FLAGS, "-c", "-o", str(obj), str(c)], capture_output=True, text=True)
-        if res.returncode == 0:
-            res = subprocess.run([cc, *LINK_FLAGS, "-o", str(tmp), str(obj), "-lm"], capture_output=True, text=True)
-        obj.unlink(missing_ok=True)
+        for flags, libs in attempts:
+            res = subprocess.run([*cmd, *flags, "-c", "-o", str(obj), str(c)], capture_output=True, text=True)
+            if res.returncode == 0:
+                res = subprocess.run([*cmd, *LINK_FLAGS, "-o", str(tmp), str(obj), *libs], capture_output=True,
+                                     text=True)
+            obj.unlink(missing_ok=True)
+            if res.returncode == 0:
+                break
         if res.returncode != 0:
             raise RuntimeError(f"C compilation failed: {res.stderr.strip()[:500]}")
         os.replace(tmp, lib)

@@ -204,3 +204,30 @@ def test_kernel_of_16_and_32_states_agrees_with_the_independent_solver(nd):
         assert np.max(np.abs(c["p"][st] - s["p"][st])) < 1e-13
     for k in ("IN_R", "J_X1"):
         assert np.max(np.abs(c[k] - s[k])) < 1e-12, k
+
+
+def test_kernel_built_by_the_pip_installable_compiler_agrees(monkeypatch, tmp_path):
+    """The optional extra ``symqd[kernel]`` (the ziglang wheel: clang with libmvec's SIMD exp) on a machine where
+    it is the only compiler."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("ziglang") is None:
+        pytest.skip("ziglang (pip install 'symqd[kernel]') not installed")
+    monkeypatch.setenv("SYMQD_CACHE", str(tmp_path))
+    monkeypatch.setattr(kernels.shutil, "which", lambda name: None)  # no cc, gcc or clang on the PATH
+    assert kernels.compiler_available() == f"{sys.executable} -m ziglang cc"
+    me = next(models())
+    cm = CompiledModel(me)
+    km = kernels.KernelModel(cm)
+    rng = np.random.default_rng(2)
+    N = 1000
+    vals = dict(T_L=rng.uniform(0.3, 3, N), T_R=1.5, eps_d=rng.uniform(-3, 3, N), U_d=2.0, gamma_L_d_up=1.0,
+                gamma_L_d_dn=rng.uniform(0.1, 2, N), gamma_R_d_up=0.5, gamma_R_d_dn=0.5, mu_R=rng.uniform(-2, 2, N))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback notice: the kernel really ran
+        got = km.evaluate(vals, outputs=["IN_R", "J_L"])
+    assert km.available and list(tmp_path.glob("*.so"))
+    ref = cm.evaluate(vals, outputs=["IN_R", "J_L"])
+    for k in ("IN_R", "J_L"):
+        assert np.max(np.abs(got[k] - ref[k])) < 1e-13, k
