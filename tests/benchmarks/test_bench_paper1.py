@@ -72,3 +72,15 @@ def test_bench_evaluate_1e6_closed_form(benchmark, million):
 def test_bench_evaluate_1e6_solver(benchmark, million):
     o = benchmark.pedantic(tc.evaluate, args=(million,), kwargs={"method": "solver"}, rounds=1, iterations=1)
     assert o["P_gen"].shape == (10**6,)
+
+
+def test_bench_fig6_strong_probe_curves_20_points(benchmark):
+    """Fig. 6(b, c) on 20 of the 200 T_C values: gamma_P/gamma = 0.1, 0.5, 1, 10, bias re-optimized with the
+    self-consistent probe attached. Most large biases of the scan have no probe solution (issue 12: the no-solution
+    verdict and the Newton continuation along the bias grid decide the cost); multiply by 10 for the figure."""
+    g = np.array([0.1, 0.5, 1.0, 10.0])[:, None]
+    x = X[::10]
+    tc.power_curve({**tc.FIG2, "gamma_P": 1.0}, 8.0 * X[:1])  # compile the probe model and its kernel once
+    c = benchmark.pedantic(tc.power_curve, args=({**tc.FIG2, "gamma_P": g}, np.broadcast_to(8.0 * x, (4, x.size))),
+                           rounds=1, iterations=1)
+    assert c["P_gen"].shape == (4, x.size) and np.isfinite(c["T_P"]).all()

@@ -54,6 +54,9 @@ def _power(P: Parameters, probe: str):
     The probe's Newton iteration starts from the last solution found for the same point (the scan's best grid
     bias, then the previous evaluation of the maximizer), and the scan continues Newton failures from the
     neighbouring bias (:func:`~.probe.solve_probe` ``scan_axis``); only starting points change, not the solution.
+    ``P_gen`` comes from the numpy closed form (:func:`~.numerics.evaluate_inner`), except in the probe scan
+    (C kernel there; only the argmax over the grid is used, the maximizer re-evaluates with numpy): the maximizer
+    sees the same values as :func:`~.numerics.evaluate_validated` gives.
     """
     self_consistent = P.probe and probe == "self_consistent"
     n = P.shape[0]
@@ -81,7 +84,7 @@ def _power(P: Parameters, probe: str):
             best = np.argmax(Pg, axis=0)
             last["T"], last["mu"] = T[best, np.arange(n)], m[best, np.arange(n)]
             return Pg
-        return np.broadcast_to(evaluate_inner(sub, ["P_gen"], backend="c")["P_gen"], (grid.size, n))
+        return np.broadcast_to(evaluate_inner(sub, ["P_gen"], backend="numpy")["P_gen"], (grid.size, n))
 
     return power, scan
 
@@ -144,8 +147,6 @@ def optimal_bias(params: Mapping | Parameters | None = None, *, probe: str = "se
         Pg = scan(grid)
     i = np.argmax(Pg, axis=0)
     x_grid, P_grid = grid[i], Pg[i, idx_all]
-    if not (Pf.probe and probe == "self_consistent"):
-        P_grid = power(x_grid, idx_all)  # the scan ran on the C kernel: the kept value from the numpy closed form
     interior = (i > 0) & (i < grid.size - 1)
     lo, hi = grid[np.maximum(i - 1, 0)], grid[np.minimum(i + 1, grid.size - 1)]
     mu_opt, P_max = x_grid.copy(), P_grid.copy()

@@ -47,7 +47,7 @@ RESIDUAL_RTOL = 1e-13
 #: Newton iterations per attempt in a scan (solve_probe with scan_axis): the rest are continued from neighbours
 SCAN_MAXITER = 10
 #: mu_P - (addition energy) in units of T_P at which I^N_P is sampled to bracket its root
-MU_STEPS = np.array([-40.0, 40.0])
+MU_STEPS = np.array([-12.0, 12.0])
 #: Newton iterates with |ln T_P/T_0| beyond LOG_T_RANGE + this are abandoned to the bracketing fallback
 RUNAWAY_MARGIN = 1.0
 
@@ -76,7 +76,13 @@ def _probe_transitions(uhc_infinite: bool) -> tuple:
 
 def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     """``(IN_P/gamma_P, J_P/gamma_P, gross particle scale, gross heat scale)`` at ``T_P = T_0 e^x``,
-    ``mu_P = T_0 y`` for the points ``idx`` of the flat set ``Pf``."""
+    ``mu_P = T_0 y`` for the points ``idx`` of the flat set ``Pf``.
+
+    The gross scales (sum of the probe's rates times the occupation of their source states, over gamma_P, and that
+    times the largest energy |E_1hc - E_0hc| + |mu_P| + T_P) are what the convergence test compares the residuals
+    with. They are computed only where that test can pass, i.e. where the residuals are within RESIDUAL_RTOL of
+    their upper bounds (each probe rate is at most gamma_P and the occupations sum to one: gross particle scale
+    <= 1); elsewhere NaN (the test then fails there, as it would with the value)."""
     sub = Pf.take(idx)
     T0 = sub.values["T_0"]
     T = T0 * np.exp(x)
@@ -85,16 +91,21 @@ def _residuals(Pf: Parameters, x, y, idx, *, scales: bool = True):
     # a root finder driving I_P, J_P to zero: only these outputs, C kernel, no mpmath recompute
     out = evaluate_inner(Q, ["p", "IN_P", "J_P"] if scales else ["IN_P", "J_P"])
     gP = Q.values["gamma_P"]
+    f1, f2 = out["IN_P"] / gP, out["J_P"] / gP
     if not scales:
-        return out["IN_P"] / gP, out["J_P"] / gP, None, None
-    cm = compiled(Q.uhc_infinite, True)
-    ks = cm.rates(Q.model_values(cm.parameter_names))
-    p = [out["p"][s] for s in cm.me.states]
-    gross = sum(ks[k] * p[s] for k, s in _probe_transitions(Q.uhc_infinite)) / gP
+        return f1, f2, None, None
     dE = transition_energies(Q)
     width = np.max(np.abs(np.stack([np.broadcast_to(v, np.shape(T)) for v in dE.values()])), axis=0)
-    heat = gross * (width + np.abs(mu) + T)
-    return out["IN_P"] / gP, out["J_P"] / gP, gross, heat
+    energy = width + np.abs(mu) + T
+    gross = np.full(np.shape(T), np.nan)
+    k = np.nonzero((np.abs(f1) <= RESIDUAL_RTOL) & (np.abs(f2) <= RESIDUAL_RTOL * energy))[0]
+    if k.size:
+        Qk = Q.take(k)
+        cm = compiled(Q.uhc_infinite, True)
+        ks = cm.rates(Qk.model_values(cm.parameter_names))
+        p = [np.broadcast_to(out["p"][s], np.shape(T))[k] for s in cm.me.states]
+        gross[k] = sum(ks[r] * p[s] for r, s in _probe_transitions(Q.uhc_infinite)) / np.broadcast_to(gP, T.shape)[k]
+    return f1, f2, gross, gross * energy
 
 
 def _newton(Pf: Parameters, tol: float, maxiter: int, x0=None, y0=None):
