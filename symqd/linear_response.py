@@ -145,12 +145,21 @@ class LinearResponse:
         Driven reservoirs, in row order.
     me : MasterEquation, optional
         The model.
+    ring_form : tuple, optional
+        ``(numerator, denominator)`` with ``L = numerator / denominator`` exactly: ``numerator`` a
+        :class:`~sympy.polys.matrices.DomainMatrix` over ``ZZ[phi_e, ...]`` (the polynomial ring of the flux and
+        energy symbols), ``denominator`` the spanning-tree polynomial of the grounded Laplacian (an element of that
+        ring). Exact polynomial identities (e.g. reciprocity, ``numerator == numerator.transpose()``) are checked on
+        it without any rational-function simplification.
 
     Examples
     --------
     >>> from symqd import System, Reservoir, MasterEquation
     >>> me = MasterEquation(System.build(["D"], {}, [Reservoir("L", "D"), Reservoir("R", "D")]))
     >>> lr = onsager_matrix(me, "L")
+    >>> num, den = lr.ring_form
+    >>> num == num.transpose()
+    True
     >>> lr.current_labels, lr.force_labels
     (('IN_R', 'J_R'), ('Xmu_R', 'XT_R'))
     >>> lr.L[0, 0]
@@ -169,6 +178,7 @@ class LinearResponse:
     reference: str
     terminals: tuple
     me: object = field(repr=False, default=None)
+    ring_form: tuple | None = field(repr=False, default=None)
 
     def physical(self) -> sp.Matrix:
         r"""``L`` with ``phi_e`` replaced by its physical equilibrium value (Fermi functions and Boltzmann weights).
@@ -414,11 +424,14 @@ def network(me, reference: str, terminals=None, *, T=None) -> dict:
                 force_labels=frc, T=T, equilibrium=eq, energy_only=eonly, terminals=terminals)
 
 
-def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = True) -> LinearResponse:
+def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = True,
+                   factor: bool = True) -> LinearResponse:
     r"""Onsager matrix of ``me`` at equilibrium (all reservoirs at ``T``, ``mu = 0``), in closed form.
 
-    The network form ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (module docstring) is evaluated with the
-    grounded Laplacian ``Lg`` (first state grounded) and simplified entrywise.
+    The network form ``L = D^T Phi D - (B Phi D)^T Lg^{-1} (B Phi D)`` (module docstring) is solved fraction-free over
+    the polynomial ring ``ZZ[phi_e, ...]`` with the grounded Laplacian ``Lg`` (first state grounded):
+    ``L = numerator/den`` with ``den = det Lg`` (kept in :attr:`LinearResponse.ring_form`); each entry is then the
+    cancelled quotient, factored if ``factor``.
 
     Parameters
     ----------
@@ -432,7 +445,13 @@ def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = 
     T : sympy.Symbol, optional
         Equilibrium temperature (default ``Symbol("T", positive=True)``).
     check : bool
-        Verify exactly that the dropped ``I^N`` rows of energy-only reservoirs vanish.
+        Prove exactly, as polynomial identities over ``ZZ`` (no simplification), that the numerator matrix is
+        symmetric (Onsager reciprocity of the network form) and that the dropped ``I^N`` rows of energy-only
+        reservoirs vanish.
+    factor : bool, optional
+        Factor every entry (``sympy.factor``; readable, but multivariate factorization dominates the cost for
+        models with several loops: about 8 s of 9 s for the 6-state thermocouple). ``False`` keeps the cancelled
+        quotient ``numerator/denominator`` (same rational function).
 
     Returns
     -------
@@ -452,6 +471,8 @@ def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = 
     >>> lr = onsager_matrix(me, "L")
     >>> lr.L[0, 1] == lr.L[1, 0]
     True
+    >>> lr.L[0, 0] == onsager_matrix(me, "L", factor=False).L[0, 0]
+    True
     >>> onsager_matrix(me, "X")
     Traceback (most recent call last):
     ...
@@ -470,57 +491,59 @@ def onsager_matrix(me, reference: str, terminals=None, *, T=None, check: bool = 
     Phi = sp.diag(*[e.flux for e in edges])
     BPD = (B * Phi * D)[1:, :]
     Lg = (B * Phi * B.T)[1:, 1:]
-    U, L = _network_solve(Lg, BPD, D.T * Phi * D)
-    # enforce exact symmetry of the representation (the two triangles are equal rational functions)
-    for i in range(nf):
-        for j in range(i + 1, nf):
-            if check and sp.cancel(L[i, j] - L[j, i]) != 0:
-                raise ArithmeticError(f"network form not symmetric at ({i},{j}); this is a bug")
-            L[j, i] = L[i, j]
+    Unum, den, num, dom = _network_solve(Lg, BPD, D.T * Phi * D, D)
     if check:
-        # the particle current of an energy-only reservoir vanishes identically: sum of its edge currents = 0
-        Ufull = sp.Matrix.vstack(sp.zeros(1, nf), U) if n > 1 else sp.zeros(1, nf)
+        # reciprocity of the network form: the numerator matrix over the common denominator det(Lg) is symmetric
+        # as a matrix of polynomials over ZZ (an exact ring identity)
+        if num != num.transpose():
+            raise ArithmeticError("network form not symmetric; this is a bug")
+        # the particle current of an energy-only reservoir vanishes identically: den * (sum of its edge currents)
+        # j_e = phi_e (d_e - (u_t - u_s)), u = Unum/den (grounded state 0: u = 0), is the zero polynomial
+        U = [[dom.zero] * nf] + (Unum.to_list() if n > 1 else [])
         for r in eonly:
             if not me.part(r).counts_particles:
                 continue  # a bath exchanges no particles by construction
-            row = sp.zeros(1, nf)
+            row = [dom.zero] * nf
             for k, e in enumerate(edges):
                 if e.reservoir != r:
                     continue
-                jrow = e.flux * (D[k, :] - (Ufull[idx[e.target], :] - Ufull[idx[e.source], :]))
-                row += jrow
-            if any(sp.cancel(x) != 0 for x in row):
+                phi = dom.from_sympy(e.flux)
+                ut, us = U[idx[e.target]], U[idx[e.source]]
+                for j in range(nf):
+                    row[j] += phi * (dom.from_sympy(D[k, j]) * den - (ut[j] - us[j]))
+            if any(x != 0 for x in row):
                 raise ValueError(f"reservoir {r!r} was classified energy-only but carries a particle current")
-    return LinearResponse(L, cur, frc, tuple(edges), flux_values, rate_values, T, eq, eonly, reference, terminals, me)
+    K = dom.get_field()
+    den_K = K.convert_from(den, dom)
+    L = sp.zeros(nf, nf)
+    for i in range(nf):
+        for j in range(i, nf):
+            q = K.to_sympy(K.convert_from(num[i, j].element, dom) / den_K)
+            L[i, j] = L[j, i] = sp.factor(q) if factor else q
+    return LinearResponse(L, cur, frc, tuple(edges), flux_values, rate_values, T, eq, eonly, reference, terminals, me,
+                          (num, den))
 
 
-def _network_solve(Lg, W, DPD):
-    """``U = Lg^{-1} W`` and ``L = DPD - W^T U`` exactly, fraction-free over the polynomial ring of the symbols.
+def _network_solve(Lg, W, DPD, D):
+    """``(Unum, den, num, dom)``: ``Lg Unum = den W`` and ``L = num/den`` with ``num = DPD den - W^T Unum``, exactly
+    and fraction-free over the polynomial ring ``dom`` of the symbols.
 
-    ``Lg`` is a grounded weighted Laplacian (its determinant is the spanning-tree polynomial); the solve uses
-    :meth:`DomainMatrix.solve_den` (``Lg Unum = den W``) and one polynomial division per entry of ``L``.
+    ``Lg`` is a grounded weighted Laplacian (its determinant ``den`` is the spanning-tree polynomial); the solve uses
+    :meth:`DomainMatrix.solve_den`.
     """
     from sympy.polys.matrices import DomainMatrix
 
     nf = DPD.shape[0]
-    if Lg.shape[0] == 0:
-        return sp.zeros(0, nf), DPD
-    gens = sorted(set().union(*(x.free_symbols for x in list(Lg) + list(W) + list(DPD))), key=str)
+    gens = sorted(set().union(set(), *(x.free_symbols for x in list(Lg) + list(W) + list(DPD) + list(D))), key=str)
     dom = sp.ZZ[tuple(gens)] if gens else sp.ZZ
+    num = DomainMatrix.from_Matrix(DPD).convert_to(dom)
+    if Lg.shape[0] == 0:
+        return DomainMatrix.zeros((0, nf), dom), dom.one, num, dom
     A = DomainMatrix.from_Matrix(Lg).convert_to(dom)
     b = DomainMatrix.from_Matrix(W).convert_to(dom)
     Unum, den = A.solve_den(b)
-    Wd = b
-    num = DomainMatrix.from_Matrix(DPD).convert_to(dom) * den - Wd.transpose() * Unum
-    K = dom.get_field()
-    den_e = dom.to_sympy(den)
-    L = sp.zeros(nf, nf)
-    for i in range(nf):
-        for j in range(nf):
-            q = K.convert_from(num[i, j].element, dom) / K.convert_from(den, dom)
-            L[i, j] = sp.factor(K.to_sympy(q))
-    U = Unum.to_Matrix() / den_e
-    return U, L
+    num = num * den - b.transpose() * Unum
+    return Unum, den, num, dom
 
 
 def onsager_by_differentiation(me, currents_closed, reference: str, terminals=None, *, T=None) -> sp.Matrix:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -277,3 +278,50 @@ def test_stationarity_proof_detects_a_perturbed_numerator():
     bad = list(mp.steady.numerators)
     bad[0] = bad[0] + mp.me.rate_symbols[0]
     assert not prove_stationary(mp.me.rate_matrix(), bad, mp.me.rate_symbols)
+
+
+# -- evaluation routes used by the derivation (issue 12: speed) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("which, fixed", [("m6", dict(mu_R=0, T_R="T_L")), ("m8", dict(mu_R=sp.Rational(1, 3)))])
+def test_eq13_physical_residual_matches_the_sympy_float_closed_form(which, fixed, m6, m8):
+    """eq13_physical_residual (compiled closed form, mpmath) == the closed form evaluated with sympy Floats
+    (verify.physical_currents) and Eq. (12) from the symbolic asymmetry, both at 40 digits."""
+    m = {"m6": m6, "m8": m8}[which]
+    pt = verify.physical_point(m, random.Random(31), **fixed)
+    a, b = th.eq13_physical_residual(m, pt)
+    v = verify.physical_currents(m, pt, ("IN_R", "J_H", "J_C"), dps=40)
+    sub = {s: sp.Float(x, 45) for s, x in pt.items()}
+    rhs = th.eq13_rhs(v["J_H"], v["J_C"], th.asymmetry("H").xreplace(sub), th.asymmetry("C").xreplace(sub),
+                      sub[m.symbol("U_MH")], sub[m.symbol("U_MC")])
+    a, b = (sp.Float(mpmath.nstr(x, 45), 45) for x in (a, b))
+    assert verify.rel(a - v["IN_R"], v["IN_R"]) < 1e-35
+    assert verify.rel(b - rhs, rhs) < 1e-35
+
+
+def _derivation_module(name):
+    import importlib.util
+
+    from symqd.derive import derivations_dir
+
+    spec = importlib.util.spec_from_file_location(f"_test_{name}", derivations_dir() / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_random_point_checks_of_the_derivation_detect_wrong_identities(z):
+    """Negative controls of paper1_closed_forms._vanishes (exact evaluation at seeded random rational points):
+    wrong interaction in J_H = U_MH Phi_H, swapped asymmetries in the L/R split, missing outer cycle in
+    dS/dt = sum_c F_c A_c; and a true identity (the split) passes."""
+    van = _derivation_module("paper1_closed_forms")._vanishes
+    m = z.model
+    U_MC = m.symbol("U_MC")
+    PhiH, PhiC = z.chord_current("H"), z.chord_current("C")
+    LH, LC = th.asymmetry("H"), th.asymmetry("C")
+    assert not van(z.current("J_H") - U_MC * PhiH, "neg1")
+    assert not van(z.current("IN_R") - LC * PhiH - LH * PhiC, "neg2")
+    assert van(z.current("IN_R") - LH * PhiH - LC * PhiC, "pos")
+    A = {n: th.cycle_affinity(m.me, seq).xreplace(z.zero_bias) for n, seq in th.CYCLES.items()}
+    F = {n: c.flux for n, c in z.hill_cycles.items()}
+    assert not van(z.current("dS_dt") - F["a"] * A["a"] - F["b"] * A["b"], "neg3")
