@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from fractions import Fraction
 
 import sympy as sp
 
@@ -50,6 +51,35 @@ def _single_dot(ctx):
     ]))
 
 
+def _exact_values(exprs, point):
+    """Exact values (sympy Rationals) of polynomial/rational expressions at a rational point, evaluated bottom-up in
+    ``fractions.Fraction`` with shared subexpressions computed once (4x faster than ``xreplace`` on the 8 x 384-term
+    spanning-tree sums, which rebuilds every product as a sympy object)."""
+    values = {s: Fraction(int(v.p), int(v.q)) for s, v in point.items()}
+    cache = {}
+
+    def ev(e):
+        r = cache.get(e)
+        if r is None:
+            if e.is_Symbol:
+                r = values[e]
+            elif e.is_Rational:
+                r = Fraction(int(e.p), int(e.q))
+            elif e.is_Add:
+                r = sum((ev(a) for a in e.args), Fraction(0))
+            elif e.is_Mul:
+                r = Fraction(1)
+                for a in e.args:
+                    r *= ev(a)
+            elif e.is_Pow and e.exp.is_Integer:
+                r = ev(e.base) ** int(e.exp)
+            else:
+                raise TypeError(f"not a rational expression in the point's symbols: {e}")
+            cache[e] = r
+        return r
+    return [sp.Rational(v.numerator, v.denominator) for v in map(ev, exprs)]
+
+
 def _triple_dot(ctx):
     system = build_system(uhc_infinite=False, probe=True)
     me = MasterEquation(system)
@@ -75,7 +105,7 @@ def _triple_dot(ctx):
     for _ in range(3):
         point = {k: sp.Rational(rng.randint(1, 97), rng.randint(1, 97)) for k in me.rate_symbols}
         elim = run_program(program, pis, point)
-        tree = [N.xreplace(point) for N in ss.numerators]
+        tree = _exact_values(ss.numerators, point)
         ok &= all(e / sum(elim) == t / sum(tree) for e, t in zip(elim, tree))
     ctx.check("state elimination form == tree form at exact random rational points", ok)
 

@@ -31,7 +31,9 @@ SECTION = "engine_models"
 
 
 def _zero(expr) -> bool:
-    return sp.cancel(sp.together(expr)) == 0
+    """Exact proof that a rational expression vanishes identically: the numerator of ``together(expr)`` expands to
+    the zero polynomial (no gcd computed, unlike ``cancel``)."""
+    return sp.expand(sp.fraction(sp.together(expr))[0]) == 0
 
 
 def _rational_point(symbols, rng):

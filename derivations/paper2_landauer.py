@@ -25,9 +25,11 @@ DD = dict(EL=2.0, ER=3.0, t=0.5)  # double dot (as in table 3.14, P2-9); gamma_1
 
 
 def zero(x):
+    """Exact proof that a rational expression (or every entry of a Matrix) vanishes identically: the numerator of
+    ``together(x)`` expands to the zero polynomial (no gcd computed, unlike ``cancel``)."""
     if isinstance(x, sp.MatrixBase):
-        return all(sp.cancel(v) == 0 for v in x)
-    return sp.cancel(x) == 0
+        return all(zero(v) for v in x)
+    return sp.expand(sp.fraction(sp.together(x))[0]) == 0
 
 
 def _single_dot_L(g1, g2, g3, Ed=ED):
@@ -36,12 +38,16 @@ def _single_dot_L(g1, g2, g3, Ed=ED):
 
 
 def _sweep(g1, g2s, g3, quantity, Ed=ED):
-    """quantity(L, two_terminal: bool) for each gamma_2 (two-terminal block at gamma_2 = 0)."""
-    out = []
-    for g2 in np.atleast_1d(g2s):
-        L = _single_dot_L(g1, g2, g3, Ed)
-        out.append(quantity(L[:2, :2], True) if g2 == 0 else quantity(L, False))
-    return np.array(out)
+    """``quantity(L, two_terminal: bool)`` -> ``(eta, W)`` for each point of the broadcast ``(g1, g2s, g3)``, as an
+    ``(..., 2)`` array; batched (one ``L`` array), the two-terminal block where ``gamma_2 = 0``."""
+    g1, g2, g3 = np.broadcast_arrays(np.atleast_1d(g1), np.atleast_1d(g2s), np.atleast_1d(g3))
+    L = _single_dot_L(g1, g2, g3, Ed)
+    out = np.empty(g2.shape + (2,))
+    two = g2 == 0
+    for sel, is_two in ((two, True), (~two, False)):
+        if sel.any():
+            out[sel] = np.stack(quantity(L[sel][..., :2, :2] if is_two else L[sel], is_two), -1)
+    return out
 
 
 def _fixed_potentials():
@@ -57,7 +63,7 @@ def _eta_W(dmu1, dmu2):
     def q(L, two):
         if two:
             W = onsager.power(L, T0, Xmu[:1], XT[:1])
-            return W / onsager.heat_currents(L, Xmu[:1], XT[:1])[0] / (DT1 / T0), W
+            return W / onsager.heat_currents(L, Xmu[:1], XT[:1])[..., 0] / (DT1 / T0), W
         eta = onsager.efficiency(L, T0, Xmu, XT) / (DT1 / T0)
         return eta, onsager.power(L, T0, Xmu, XT)
     return q
@@ -147,8 +153,10 @@ def _symbolic_blocks(L, S, Z, Wref, xs, integrals, taus, absdet):
               r"Green's function gives, with"),
         Equation(r"|D|^2=|\det\mathcal G^{-1}|^2", absdet),
         Prose("the transmissions"),
-        Align([(f"\\mathcal T_{{{i}{j}}}", sp.factor(taus[(i, j)] * absdet) / D) for i, j in ((1, 2), (1, 3), (2, 3))],
-              symbol_names={D: "|D|^2"}),
+        # cancel first: the numerator polynomial alone is small; factor() of the uncancelled product ran Wang's
+        # randomised multivariate factorisation on a large polynomial (1.5 s, some runs > 10 min)
+        Align([(f"\\mathcal T_{{{i}{j}}}", sp.factor(sp.cancel(taus[(i, j)] * absdet)) / D)
+               for i, j in ((1, 2), (1, 3), (2, 3))], symbol_names={D: "|D|^2"}),
         Prose(r"whose energy dependences do not factorise: non-local thermopowers are finite and $S_{11}\neq S_{22}$."),
     ]
 
@@ -237,8 +245,8 @@ def figures(ctx):
     fig, axs = plt.subplots(2, 2, figsize=(9, 6.4))
     limits = {}
     for ratio, style, lab in ((0.0, "b--", r"$\gamma_2=0$"), (1.0, "r-", r"$\gamma_2=\gamma$")):
-        fixed = np.array([_sweep(g, ratio * g, g, _eta_W(dmu1, dmu2))[0] for g in gs])
-        maxp = np.array([_sweep(g, ratio * g, g, _at_max_power)[0] for g in gs])
+        fixed = _sweep(gs, ratio * gs, gs, _eta_W(dmu1, dmu2))
+        maxp = _sweep(gs, ratio * gs, gs, _at_max_power)
         engine = fixed[:, 1] > 0  # fixed potentials: plot only where the device works as an engine (W > 0)
         axs[0, 0].semilogx(gs[engine], fixed[engine, 0], style, label=lab)
         axs[0, 1].loglog(gs[engine], fixed[engine, 1], style, label=lab)
@@ -267,26 +275,14 @@ def figures(ctx):
 
     # ---- (5) double dot: generalised ZTs, thermopowers -------------------------------------------------------------
     g2s = np.concatenate([[0.0], np.logspace(-3, 0, 61)])
-    Ls = [tt.double_dot_onsager(0.2, g2, 0.2, **DD, T=T0) for g2 in g2s]
-    zt = []
-    Sm = []
-    for g2, L in zip(g2s, Ls):
-        if g2 == 0:
-            ZT = onsager.two_terminal_coefficients(L[:2, :2], T0)["ZT"]
-            zt.append((ZT, 0.0, 0.0))
-            Sm.append((np.nan, np.nan, np.nan, np.nan))
-            continue
-        z = onsager.generalized_figures_of_merit(L)
-        zt.append((z["ZT_1"], z["ZT_12"], z["ZT_2"]))
-        S = onsager.thermopower(L, T0)
-        Sm.append((S[0, 0], S[0, 1], S[1, 0], S[1, 1]))
-    zt, Sm = np.array(zt), np.array(Sm)
+    Ls = tt.double_dot_onsager(0.2, g2s, 0.2, **DD, T=T0)  # batched (g2s[0] = 0: two-terminal block only)
+    z, S = onsager.generalized_figures_of_merit(Ls[1:]), onsager.thermopower(Ls[1:], T0)
+    zt = np.stack([z["ZT_1"], z["ZT_12"], z["ZT_2"]], -1)
+    zt = np.concatenate([[(onsager.two_terminal_coefficients(Ls[0, :2, :2], T0)["ZT"], 0.0, 0.0)], zt])
+    Sm = np.concatenate([np.full((1, 4), np.nan), S.reshape(-1, 4)])  # (S_11, S_12, S_21, S_22)
     gs2 = np.logspace(-2.5, 1, 71)
-    zt_g = []
-    for g in gs2:
-        z = onsager.generalized_figures_of_merit(tt.double_dot_onsager(g, 0.5 * g, g, **DD, T=T0))
-        zt_g.append((z["ZT_1"], z["ZT_12"], z["ZT_2"]))
-    zt_g = np.array(zt_g)
+    z = onsager.generalized_figures_of_merit(tt.double_dot_onsager(gs2, 0.5 * gs2, gs2, **DD, T=T0))
+    zt_g = np.stack([z["ZT_1"], z["ZT_12"], z["ZT_2"]], -1)
     fig, axs = plt.subplots(1, 2, figsize=(9, 3.6))
     for k, (st, lab) in enumerate(((":", r"$ZT_1$"), ("--", r"$ZT_{12}$"), ("-", r"$ZT_2$"))):
         axs[0].plot(g2s[1:], zt[1:, k], st, label=lab)

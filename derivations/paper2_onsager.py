@@ -20,9 +20,11 @@ SECTION = "paper2"
 
 
 def zero(x):
+    """Exact proof that a rational expression (or every entry of a Matrix) vanishes identically: the numerator of
+    ``together(x)`` expands to the zero polynomial (no gcd computed, unlike ``cancel``)."""
     if isinstance(x, sp.MatrixBase):
-        return all(sp.cancel(sp.together(v)) == 0 for v in x)
-    return sp.cancel(sp.together(x)) == 0
+        return all(zero(v) for v in x)
+    return sp.expand(sp.fraction(sp.together(x))[0]) == 0
 
 
 def symbolic_onsager():

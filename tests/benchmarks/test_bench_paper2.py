@@ -94,3 +94,28 @@ def test_bench_double_dot_panel_quadrature_narrow(benchmark):
 def test_bench_double_dot_old_adaptive_quadrature(benchmark):
     L = benchmark.pedantic(_old_adaptive_quadrature, args=(DD,), rounds=5, iterations=1)
     assert L.shape == (4, 4)
+
+
+# ---------------- nonlinear Landauer-Buttiker currents (issue 12): Gauss-Legendre panels on arrays -----------------
+def _double_dot_currents(p):
+    from symqd import landauer
+    return landauer.currents(tt.double_dot_transmission(*p), [0.01, -0.02, 0.0], [1.01, 0.99, 1.0],
+                             points=list(tt.double_dot_levels(*p[3:])))
+
+
+def test_bench_double_dot_nonlinear_currents_panels(benchmark):
+    J, JQ = benchmark(_double_dot_currents, DD)
+    assert J.shape == (3,)
+
+
+def test_bench_double_dot_nonlinear_currents_panels_narrow(benchmark):
+    J, JQ = benchmark(_double_dot_currents, DD_NARROW)
+    assert J.shape == (3,)
+
+
+def test_bench_double_dot_onsager_by_differentiation(benchmark):
+    from symqd import landauer
+    tau = tt.double_dot_transmission(*DD)
+    L = benchmark.pedantic(landauer.onsager_by_differentiation, args=(tau, 3, 0.0, 1.0),
+                           kwargs=dict(points=list(tt.double_dot_levels(*DD[3:]))), rounds=3, iterations=1)
+    assert L.shape == (4, 4)
