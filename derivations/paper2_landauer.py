@@ -7,6 +7,7 @@ sections 5-6 (parameters chosen by us, stated in the captions; k_B = hbar = 1, h
 
 import numpy as np
 import sympy as sp
+from sympy.polys.rings import ring
 
 from symqd import landauer, onsager
 from symqd.latex import Align, Equation, Prose, Section, render
@@ -30,6 +31,28 @@ def zero(x):
     if isinstance(x, sp.MatrixBase):
         return all(zero(v) for v in x)
     return sp.expand(sp.fraction(sp.together(x))[0]) == 0
+
+
+def _double_dot_ring():
+    """Sparse polynomial ring over QQ in the double-dot symbols (exact arithmetic, much faster than expression
+    expansion for the quartic |D|^2)."""
+    return ring((tt.E_s, *tt.g_s, tt.EL_s, tt.ER_s, tt.t_s), sp.QQ)[0]
+
+
+def equal_rational(a, b, R) -> bool:
+    """Exact proof that rational functions ``a`` and ``b`` are equal: ``n_a d_b = n_b d_a`` in the ring ``R``."""
+    (na, da), (nb, db) = sp.fraction(sp.together(a)), sp.fraction(sp.together(b))
+    return R(na) * R(db) == R(nb) * R(da)
+
+
+def times_polynomial(x, poly, R):
+    """``x * poly`` as a polynomial expression, for a rational ``x`` whose denominator divides ``poly`` exactly
+    (``ValueError`` otherwise)."""
+    n, d = sp.fraction(sp.together(x))
+    q, r = divmod(R(n) * R(poly), R(d))
+    if r != 0:
+        raise ValueError("the denominator does not divide the polynomial")
+    return q.as_expr()
 
 
 def _single_dot_L(g1, g2, g3, Ed=ED):
@@ -95,15 +118,17 @@ def symbolic_part(ctx):
     ctx.check("equal couplings: J^Q_1, J^Q_2, J^Q_3 = 0 at dT2/dT1 = 2, 1/2, -1", roots == [[2], [sp.Rational(1, 2)], [-1]])
 
     taus = tt.double_dot_transmissions_symbolic()
+    R = _double_dot_ring()
     for k, seed in tt.SEED_DOUBLE_DOT_TRANSMISSIONS.items():
-        ctx.check(f"double dot: Fisher-Lee T_{k[0]}{k[1]} equals the seed's expression", zero(taus[k] - seed))
+        ctx.check(f"double dot: Fisher-Lee T_{k[0]}{k[1]} equals the seed's expression",
+                  equal_rational(taus[k], seed, R))
 
     I0e, I1e, I2e = tt.lorentzian_integrals_symbolic()
     absdet = tt._abs_det2()
-    return _symbolic_blocks(L, S, Z, Wref, (x1, x2), (I0e, I1e, I2e), taus, absdet)
+    return _symbolic_blocks(L, S, Z, Wref, (x1, x2), (I0e, I1e, I2e), taus, absdet, R)
 
 
-def _symbolic_blocks(L, S, Z, Wref, xs, integrals, taus, absdet):
+def _symbolic_blocks(L, S, Z, Wref, xs, integrals, taus, absdet, R):
     """Document blocks of the symbolic part; every printed equation is one of the proven sympy objects."""
     x1, x2 = xs
     names = {x1: r"X^T_1", x2: r"X^T_2"}
@@ -153,9 +178,9 @@ def _symbolic_blocks(L, S, Z, Wref, xs, integrals, taus, absdet):
               r"Green's function gives, with"),
         Equation(r"|D|^2=|\det\mathcal G^{-1}|^2", absdet),
         Prose("the transmissions"),
-        # cancel first: the numerator polynomial alone is small; factor() of the uncancelled product ran Wang's
-        # randomised multivariate factorisation on a large polynomial (1.5 s, some runs > 10 min)
-        Align([(f"\\mathcal T_{{{i}{j}}}", sp.factor(sp.cancel(taus[(i, j)] * absdet)) / D)
+        # divide exactly first: the numerator polynomial alone is small; factor() of the uncancelled product ran
+        # Wang's randomised multivariate factorisation on a large polynomial (1.5 s, some runs > 10 min)
+        Align([(f"\\mathcal T_{{{i}{j}}}", sp.factor(times_polynomial(taus[(i, j)], absdet, R)) / D)
                for i, j in ((1, 2), (1, 3), (2, 3))], symbol_names={D: "|D|^2"}),
         Prose(r"whose energy dependences do not factorise: non-local thermopowers are finite and $S_{11}\neq S_{22}$."),
     ]
