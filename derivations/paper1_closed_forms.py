@@ -30,6 +30,7 @@ from symqd.models.thermocouple import compiled, symbolic
 
 TITLE = "Paper 1: closed forms, cycle fluxes and proofs of Eqs. (12)--(19)"
 SECTION = "paper1"
+COST = 8  # rough run time in seconds (symqd derive starts the long derivations first)
 
 
 def _wnames(z) -> dict:

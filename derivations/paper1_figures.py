@@ -16,6 +16,7 @@ from symqd.models import thermocouple as tc
 
 TITLE = "Paper 1: power at the optimal bias, the probe, and Figures 2--6"
 SECTION = "paper1"
+COST = 20  # rough run time in seconds (symqd derive starts the long derivations first)
 
 X = np.linspace(0.2, 1.2, 200)  # T_C / T_0
 GAMMA_P = (0.1, 0.5, 1.0, 10.0)

@@ -3,6 +3,7 @@
 A derivation script is a small narrative module with
 
 * ``TITLE`` — section title in ``symqd.tex``;
+* ``COST`` (optional) — its rough run time in seconds: parallel runs start the long ones first;
 * ``SECTION`` — sub-folder of the output folder for its LaTeX fragments (``"engine"``, ``"paper1"``, ...);
 * ``run(ctx)`` — does the work through the :class:`Context` it is given (``ctx.check``, ``ctx.record``,
   ``ctx.write_tex``, ``ctx.save_figure``).
@@ -497,16 +498,25 @@ def titles(source: str | os.PathLike | None = None) -> dict[str, str]:
     """
     out = {}
     for name, path in discover(source).items():
-        title = name
-        try:
-            for node in ast.parse(path.read_text(encoding="utf-8")).body:
-                if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "TITLE" for t in node.targets)
-                        and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
-                    title = node.value.value
-        except SyntaxError:
-            pass
-        out[name] = title
+        title = _constant(path, "TITLE", str)
+        out[name] = name if title is None else title
     return out
+
+
+def _constant(path: Path, name: str, kind):
+    """The literal value of the top-level assignment ``name = <constant of type kind>`` in a script, or None
+    (read from the source without running it)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return None
+    value = None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets)
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, kind)
+                and not isinstance(node.value.value, bool)):
+            value = node.value.value
+    return value
 
 
 def _forbidden_roots() -> list[Path]:
@@ -771,8 +781,12 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
         import multiprocessing
 
         # spawn: fresh interpreters (no state inherited from the caller, the same on every platform)
+        # longest first (a script's optional ``COST``, its rough run time in seconds), so that the long ones do
+        # not start last and leave the other workers idle
+        cost = {name: _constant(available[name], "COST", (int, float)) or 1.0 for name in selected}
+        order = sorted(selected, key=lambda name: -cost[name])
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_run_in_worker, name, str(generated), src): name for name in selected}
+            futures = {pool.submit(_run_in_worker, name, str(generated), src): name for name in order}
             for fut in concurrent.futures.as_completed(futures):
                 finished(futures[fut], *fut.result())
 
