@@ -415,8 +415,8 @@ def onsager_matrix(transmission: Callable, n: int, mu: float = 0.0, T: float = 1
     return onsager_from_moments(transmission_moments(transmission, n, mu, T, h=h, points=points))
 
 
-#: Gauss-Legendre panel widths for :func:`currents`: at most ``min(T_i) / 2`` (the Fermi functions' poles lie
-#: ``pi T`` off the real axis, so 12 nodes per panel are already exact to ~1e-20 there)
+#: Gauss-Legendre panel widths for :func:`currents`, in units of the temperature of the Fermi function that varies
+#: there (its poles lie ``pi T`` off the real axis, so 12 nodes per panel of width ``T/2`` are exact to ~1e-20)
 _CURRENT_PANEL = 0.5
 #: geometric grading towards every ``points`` energy: panels ``p +- s 3^-j``, ``j = 0 .. _GRADING`` (``s`` the panel
 #: width), so that a peak of any half-width down to ``s 3^-_GRADING ~ 1e-13 s`` centred there is resolved
@@ -425,9 +425,14 @@ _GRADING = 27
 _CURRENT_RTOL = 1e-10
 
 
-def _current_panel_edges(lo: float, hi: float, width: float, points) -> np.ndarray:
-    """Panel edges on ``[lo, hi]``: uniform of spacing ``<= width``, graded geometrically towards ``points``."""
-    edges = [np.linspace(lo, hi, int(np.ceil((hi - lo) / width)) + 1)]
+def _current_panel_edges(lo: float, hi: float, mus: np.ndarray, Ts: np.ndarray, points) -> np.ndarray:
+    """Panel edges on ``[lo, hi]``: uniform of spacing ``<= max(T)/2``, refined to ``<= T_i/2`` on
+    ``mu_i +- 60 T_i`` (where ``f_i`` is not constant to ``e^-60``), graded geometrically towards ``points``."""
+    def grid(a, b, w):  # lo + k w covering [a, b]: grids of equal spacing coincide (no sliver panels)
+        return lo + w * np.arange(np.floor((a - lo) / w), np.ceil((b - lo) / w) + 1)
+    edges = [np.array([lo, hi]), grid(lo, hi, _CURRENT_PANEL * Ts.max())]
+    edges += [grid(m - WINDOW * t, m + WINDOW * t, _CURRENT_PANEL * t) for m, t in zip(mus, Ts)]
+    width = _CURRENT_PANEL * Ts.min()
     offs = width * 3.0 ** -np.arange(_GRADING + 1)
     for p in points or ():
         p = float(p)
@@ -456,13 +461,14 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     ``mus``, ``Ts``: potentials and temperatures of all ``n`` reservoirs (``T_i > 0``).
 
     The integrals over ``E in [min mu - 60 max T, max mu + 60 max T]`` (where ``f_i - f_j`` falls below
-    ``e^-60``) use fixed Gauss-Legendre panels on arrays: uniform panels of width ``<= min(T)/2``, graded
-    geometrically (ratio 3, down to ``1e-13`` of a panel) towards every energy in ``points``, so that a resonance of
-    any width centred there is resolved. The 12- and 24-point rules on the same panels are compared: the returned
-    (24-point) currents carry a discretisation error below ``1e-10`` of ``sum_j int |T_ij (f_i - f_j)|`` (times
-    ``|E - mu_i|`` for ``J^Q``), else :class:`IntegrationNotConverged` is raised. As for any quadrature, a peak
-    much narrower than ``min(T)/2`` that is not listed in ``points`` can be missed by both rules; and since the
-    energies handed to ``transmission`` are doubles, a peak of half-width ``w`` at ``E_r`` is resolved only to
+    ``e^-60``) use fixed Gauss-Legendre panels on arrays: panels of width ``<= max(T)/2``, refined to
+    ``<= T_i/2`` on ``mu_i +- 60 T_i``, and graded geometrically (ratio 3, down to ``1e-13`` of ``min(T)/2``)
+    towards every energy in ``points``, so that a resonance of any width centred there is resolved. The 12- and
+    24-point rules on the same panels are compared: the returned (24-point) currents carry a discretisation error
+    below ``1e-10`` of ``sum_j int |T_ij (f_i - f_j)|`` (times ``|E - mu_i|`` for ``J^Q``), else
+    :class:`IntegrationNotConverged` is raised. As for any quadrature, a peak much narrower than ``min(T)/2``
+    that is not listed in ``points`` can be missed by both rules; and since the energies handed to
+    ``transmission`` are doubles, a peak of half-width ``w`` at ``E_r`` is resolved only to
     ``~ eps |E_r| / w`` relative (conditioning of the input, not covered by the rule comparison).
 
     Parameters
@@ -508,7 +514,7 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     check_positive("h", h)
     n = len(mus)
     lo, hi = mus.min() - WINDOW * Ts.max(), mus.max() + WINDOW * Ts.max()
-    edges = _current_panel_edges(lo, hi, _CURRENT_PANEL * Ts.min(), points)
+    edges = _current_panel_edges(lo, hi, mus, Ts, points)
     mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
     offdiag = ~np.eye(n, dtype=bool)
     rules = {}

@@ -66,7 +66,7 @@ def _lorentzian_transmission(g, Ed):
 
 def _mp_currents_1(g, Ed, mus, Ts):
     """(J_1, J^Q_1) by 30-digit tanh-sinh quadrature (mpmath), written independently of symqd.landauer: break points
-    at E_d +- Gamma 4^k and at mu_i +- (0..60) max T; h = 2 pi."""
+    at E_d +- Gamma 4^k and at mu_j +- (0..40) T_j and +- (8..40) max T; h = 2 pi."""
     with mp.workdps(30):
         g = [mp.mpf(float(x)) for x in g]
         G, Ed = sum(g), mp.mpf(float(Ed))
@@ -77,7 +77,8 @@ def _mp_currents_1(g, Ed, mus, Ts):
             return sum(g[0] * g[j] * (f[0] - f[j]) for j in range(1, len(g))) / ((E - Ed) ** 2 + G**2 / 4)
         lo, hi = min(mus) - 60 * max(Ts), max(mus) + 60 * max(Ts)
         pts = {lo, hi, Ed} | {Ed + s * G * mp.mpf(4) ** k for s in (-1, 1) for k in range(-1, 60)}
-        pts |= {m + s * k * max(Ts) for m in mus for s in (-1, 1) for k in (0, 1, 3, 8, 20, 40)}
+        pts |= {m + s * k * t for m, t in zip(mus, Ts) for s in (-1, 1) for k in (0, 1, 3, 8, 20, 40)}
+        pts |= {m + s * k * max(Ts) for m in mus for s in (-1, 1) for k in (8, 20, 40)}
         pts = sorted(p for p in pts if lo <= p <= hi)
         J = mp.quad(dn, pts) / (2 * mp.pi)
         JQ = mp.quad(lambda E: (E - mus[0]) * dn(E), pts) / (2 * mp.pi)
@@ -97,6 +98,17 @@ def test_panel_currents_agree_with_mpmath_narrow_and_broad_levels(Gamma):
     tol = 1e-10 + 50 * np.finfo(float).eps * abs(Ed) / Gamma
     assert abs(J[0] - Jr) < tol * abs(Jr) and abs(JQ[0] - JQr) < tol * abs(JQr)
     assert abs(J.sum()) < 1e-12 * np.abs(J).max()  # particle conservation (tau symmetric)
+
+
+def test_panel_currents_disparate_temperatures_against_mpmath():
+    # T from 0.02 to 5: panels of T_i/2 only near mu_i (bounded node count), still 1e-10 against mpmath
+    g, Ed, mus, Ts = np.array([0.3, 0.5, 0.2]), 0.4, [0.1, -0.2, 0.0], [5.0, 0.02, 1.0]
+    tau = _lorentzian_transmission(g, Ed)
+    J, JQ = la.currents(tau, mus, Ts, points=[Ed])
+    Jr, JQr = _mp_currents_1(g, Ed, mus, Ts)
+    assert abs(J[0] - Jr) < 1e-10 * abs(Jr) and abs(JQ[0] - JQr) < 1e-10 * abs(JQr)
+    E = la._current_panel_edges(min(mus) - 300, max(mus) + 300, np.array(mus), np.array(Ts), [Ed])
+    assert len(E) < 2000  # not 600 / 0.01 = 60 000 panels of the smallest temperature
 
 
 def test_panel_currents_narrow_level_at_exact_energy_to_1e_14():
