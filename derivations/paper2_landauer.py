@@ -15,6 +15,7 @@ from symqd.models import three_terminal as tt
 
 TITLE = "Paper 2: Landauer-Buttiker single- and double-dot models"
 SECTION = "paper2"
+COST = 5  # rough run time in seconds (symqd derive starts the long derivations first)
 
 # ---- figure parameters (the paper's values were lost; ours) -------------------------------------------------
 T0 = 1.0            # reference temperature k_B T
