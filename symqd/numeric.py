@@ -706,6 +706,11 @@ class CompiledModel:
             for c in self._couplings
         ):
             return
+        if (backend == "numpy" and self._gammas_positive_unless_zero_coupling
+                and all(np.size(vals[c]) == 1 for c in self._couplings)):
+            # the couplings are the same at every point and the gammas are built of couplings only: one pattern
+            vals = {nm: (np.asarray(v).reshape(-1)[0] if nm in self._couplings else 1.0) for nm, v in vals.items()}
+            shape = ()
         gam = self._fn("gammas", "numpy" if backend == "numpy" else "mpmath")(*self._args(vals, backend))
         if backend == "numpy":
             zero = np.stack([np.broadcast_to(np.asarray(g, dtype=float) == 0, shape) for g in gam], axis=-1)
