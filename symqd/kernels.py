@@ -513,7 +513,7 @@ class KernelModel:
         fn = self._kernel(keep)
         if fn is None:
             return cm.evaluate(values, outputs=outputs, refine=refine)
-        step = min(self.chunk_size, size)
+        step = max(1, min(self.chunk_size, size))
         work = np.empty(fn.work_size)  # per call: concurrent calls (dask threads) never share it
         res = {j: np.empty(size) for j in sorted(wanted)}
         scratch = {j: np.empty(step) for j in sorted(extra)}

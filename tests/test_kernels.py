@@ -231,3 +231,10 @@ def test_kernel_built_by_the_pip_installable_compiler_agrees(monkeypatch, tmp_pa
     ref = cm.evaluate(vals, outputs=["IN_R", "J_L"])
     for k in ("IN_R", "J_L"):
         assert np.max(np.abs(got[k] - ref[k])) < 1e-13, k
+
+
+def test_kernel_on_an_empty_array_returns_empty_outputs():
+    cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    v = {"T_L": 1.0, "T_R": 1.0, "eps_D": np.array([]), "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+    r = cm.evaluate(v, backend="c", outputs=["IN_R", "p"])
+    assert r["IN_R"].shape == (0,) and r["p"][(0,)].shape == (0,)
