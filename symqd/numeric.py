@@ -334,7 +334,8 @@ def _scale_rates(ks: list) -> list:
 
 #: compiled functions per model token in this process (shared by unpickled copies of one model)
 _FUNCTION_REGISTRY: dict = {}
-_KERNEL_REGISTRY: dict = {}  # token -> symqd.kernels.KernelModel (CompiledModel.kernel)
+_KERNEL_REGISTRY: dict = {}
+_PLAIN_SCALARS = (float, int, np.float64)  # token -> symqd.kernels.KernelModel (CompiledModel.kernel)
 
 #: points per chunk of the numpy backend (temporaries stay cache-sized; 10^7 points need < 1 GiB extra)
 CHUNK_SIZE = 32768
@@ -637,6 +638,20 @@ class CompiledModel:
         missing = [n for n in self.parameter_names if n not in values]
         if missing:
             raise ValueError(f"missing parameter(s) {', '.join(map(repr, missing))}")
+        if all(type(v) in _PLAIN_SCALARS for v in values.values()):
+            # one point of plain numbers (the scalar fast path): the same rules, inline; the check_* functions
+            # only run to word the message of a value that breaks one
+            if check_values:
+                for name, v in values.items():
+                    if not math.isfinite(v):
+                        check_finite(name, v)
+                for name in self._temperatures:
+                    if not values[name] > 0:
+                        check_positive(name, values[name], "is a temperature and must be > 0")
+                for name, rule in self._couplings.items():
+                    if not values[name] >= 0:
+                        check_nonnegative(name, values[name], rule)
+            return (), {n: float(values[n]) for n in self.parameter_names}
         if check_values:
             for name, v in values.items():
                 check_finite(name, v)
@@ -893,6 +908,11 @@ class CompiledModel:
                     result[k][i0:i1] = part[k]
         return result
 
+    @cached_property
+    def _coupling_index(self) -> tuple:
+        """Positions of the coupling parameters in :attr:`parameter_names`."""
+        return tuple(self.parameter_names.index(c) for c in self._couplings)
+
     def _evaluate_scalar(self, vals, refine) -> dict:
         """One double-precision point with :mod:`math`-compiled functions (no array overhead)."""
         args = [float(vals[n]) for n in self.parameter_names]
@@ -900,8 +920,7 @@ class CompiledModel:
         for i, k in enumerate(ks):
             if not (math.isfinite(k) and k >= 0):
                 return None  # let the array path produce its error message
-        if not self._gammas_positive_unless_zero_coupling or any(args[self.parameter_names.index(c)] == 0
-                                                                for c in self._couplings):
+        if not self._gammas_positive_unless_zero_coupling or any(args[i] == 0 for i in self._coupling_index):
             self._check_connected(vals, (), "numpy")
         kmax = max(ks) if ks else 1.0
         kmax = kmax if kmax > 0 else 1.0
@@ -909,10 +928,10 @@ class CompiledModel:
         Z = math.fsum(nums)
         p = [N / Z for N in nums]
         obs = self._fn("observables", "math")(*args, *ks, *p)
-        zero = self.identically_zero
-        out = {"p": {s: np.float64(x) for s, x in zip(self.me.states, p)}}
-        for name, v in zip(self.observable_names, obs):
-            out[name] = np.float64(0.0 if name in zero else v)
+        out = {"p": dict(zip(self.me.states, map(np.float64, p)))}
+        out.update(zip(self.observable_names, map(np.float64, obs)))
+        for name in self.identically_zero:
+            out[name] = np.float64(0.0)
         if self.refine if refine is None else refine:
             gross = self._fn("gross", "math")(*args, *ks, *p)
             self._refine(out, vals, (), args, ks, p, "closed_form", gross=gross)
