@@ -425,3 +425,35 @@ def test_16_state_closed_form_agrees_with_the_solver():
     a, b = cm.evaluate(vals), cm.evaluate(vals, method="solver")
     for s in me.states:
         assert np.max(np.abs(a["p"][s] - b["p"][s])) < 1e-13
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(), st.integers(0, 10**6))
+def test_random_models_c_kernel_equals_numpy_closed_form_and_gth_solver(me, seed):
+    """``backend="c"`` (the SIMD C kernel; numpy with a notice where no compiler runs) on random models, 64 random
+    points each, in several chunks: equal to the numpy closed form to 1e-13 and to the batched GTH solver to 1e-10
+    of the gross flux."""
+    import warnings
+
+    rng = random.Random(seed)
+    cm = CompiledModel(me)
+    pts = [random_values(cm, rng) for _ in range(64)]
+    vals = {n: np.array([p[n] for p in pts]) for n in cm.parameter_names}
+    from symqd.kernels import KernelModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        c = cm.evaluate(vals, backend="c")
+        chunked = KernelModel(cm, chunk_size=20).evaluate(vals, outputs=current_names(me))
+    a = cm.evaluate(vals)
+    b = cm.evaluate(vals, method="solver")
+    ks = cm.rates(vals)
+    P = [a["p"][s] for s in me.states]
+    gross = cm._fn("gross", "numpy")(*cm._args(cm.validate(vals)[1], "numpy"), *ks, *P)
+    scale = np.maximum(np.max(np.stack([np.broadcast_to(g, (64,)) for g in gross]), axis=0), 1e-300)
+    for s in me.states:
+        assert np.max(np.abs(c["p"][s] - a["p"][s])) < 1e-13
+    for name in current_names(me):
+        assert np.max(np.abs(c[name] - a[name]) / scale) < 1e-13, name
+        assert np.max(np.abs(c[name] - b[name]) / scale) < 1e-10, name
+        assert np.max(np.abs(chunked[name] - c[name]) / scale) < 1e-15, name
