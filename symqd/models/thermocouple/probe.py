@@ -52,16 +52,17 @@ MU_STEPS = np.array([-12.0, 12.0])
 RUNAWAY_MARGIN = 1.0
 
 
-class ProbeNotConvergedError(RuntimeError):
+class ProbeNotConvergedError(ValueError, RuntimeError):
     r"""The self-consistency conditions I^N_P = J_P = 0 have no (unique) solution or the solver did not converge.
 
-    A :class:`RuntimeError`; the message names the parameter point (index into the broadcast shape). It is
-    constructed like any exception, from the message.
+    A :class:`ValueError` (the parameters admit no positive-temperature probe: bad input, as everywhere in symqd)
+    and, for code written against earlier versions, a :class:`RuntimeError`; the message names the parameter point
+    (index into the broadcast shape). It is constructed like any exception, from the message.
 
     Examples
     --------
-    >>> issubclass(ProbeNotConvergedError, RuntimeError)
-    True
+    >>> issubclass(ProbeNotConvergedError, ValueError), issubclass(ProbeNotConvergedError, RuntimeError)
+    (True, True)
     """
 
 
