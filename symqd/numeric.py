@@ -716,18 +716,25 @@ class CompiledModel:
 
     def _check_connected(self, vals, shape, backend) -> None:
         """Refuse points where zero couplings split the state graph (steady state not unique)."""
-        if self._gammas_positive_unless_zero_coupling and not any(
-            np.any(np.asarray(vals[c]) == 0) if not isinstance(vals[c], mpmath.mpf) else vals[c] == 0
-            for c in self._couplings
-        ):
-            return
-        if (backend == "numpy" and self._gammas_positive_unless_zero_coupling
-                and all(np.size(vals[c]) == 1 for c in self._couplings)):
-            # the couplings are the same at every point and the gammas are built of couplings only: one pattern
-            vals = {nm: (np.asarray(v).reshape(-1)[0] if nm in self._couplings else 1.0) for nm, v in vals.items()}
-            shape = ()
+        if self._gammas_positive_unless_zero_coupling:
+            # the gammas are built of couplings only: which couplings vanish decides everything
+            zero_at, uniform = {}, True
+            for c in self._couplings:
+                v = vals[c]
+                if isinstance(v, mpmath.mpf):
+                    zero_at[c] = v == 0
+                    continue
+                z = np.asarray(v) == 0
+                zero_at[c] = bool(z.any())
+                uniform &= not zero_at[c] or bool(z.all())
+            if not any(zero_at.values()):
+                return
+            if backend == "numpy" and uniform:
+                # each coupling is zero at every point or at none (e.g. a preset's zero entries): one pattern
+                vals = {nm: (0.0 if zero_at[nm] else 1.0) if nm in self._couplings else 1.0 for nm in vals}
+                shape = ()
         gam = self._fn("gammas", "numpy" if backend == "numpy" else "mpmath")(*self._args(vals, backend))
-        if backend == "numpy":
+        if backend == "numpy" and shape:
             zero = np.stack([np.broadcast_to(np.asarray(g, dtype=float) == 0, shape) for g in gam], axis=-1)
         else:
             zero = np.array([g == 0 for g in gam], dtype=bool)
