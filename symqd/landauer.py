@@ -423,6 +423,10 @@ _CURRENT_PANEL = 0.5
 _GRADING = 27
 #: relative tolerance of the 12- vs 24-point comparison in :func:`currents`
 _CURRENT_RTOL = 1e-10
+#: rounds of halving the panels where the 12- and 24-point rules disagree, before IntegrationNotConverged
+_MAX_REFINE = 40
+#: at most this many panels (24 + 12 nodes each) in the adaptive refinement
+_MAX_PANELS = 20_000
 
 
 def _current_panel_edges(lo: float, hi: float, mus: np.ndarray, Ts: np.ndarray, points) -> np.ndarray:
@@ -464,10 +468,12 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     ``e^-60``) use fixed Gauss-Legendre panels on arrays: panels of width ``<= max(T)/2``, refined to
     ``<= T_i/2`` on ``mu_i +- 60 T_i``, and graded geometrically (ratio 3, down to ``1e-13`` of ``min(T)/2``)
     towards every energy in ``points``, so that a resonance of any width centred there is resolved. The 12- and
-    24-point rules on the same panels are compared: the returned (24-point) currents carry a discretisation error
-    below ``1e-10`` of ``sum_j int |T_ij (f_i - f_j)|`` (times ``|E - mu_i|`` for ``J^Q``), else
-    :class:`IntegrationNotConverged` is raised. As for any quadrature, a peak much narrower than ``min(T)/2``
-    that is not listed in ``points`` can be missed by both rules; and since the energies handed to
+    24-point rules on the same panels are compared, and the panels where they disagree are halved (adaptively,
+    only those re-evaluated) until the returned (24-point) currents carry a discretisation error below ``1e-10``
+    of ``sum_j int |T_ij (f_i - f_j)|`` (times ``|E - mu_i|`` for ``J^Q``); if that fails within
+    ``_MAX_REFINE`` rounds and ``_MAX_PANELS`` panels, :class:`IntegrationNotConverged` is raised. As for any
+    quadrature, a peak much narrower than ``min(T)/2`` that is not listed in ``points`` and falls between the
+    nodes of both rules can be missed by both; and since the energies handed to
     ``transmission`` are doubles, a peak of half-width ``w`` at ``E_r`` is resolved only to
     ``~ eps |E_r| / w`` relative (conditioning of the input, not covered by the rule comparison).
 
@@ -496,7 +502,8 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     ValueError
         If ``Ts`` or ``h`` is not positive.
     IntegrationNotConverged
-        If the 12- and 24-point panel rules differ by more than ``1e-10`` of the scale above.
+        If the 12- and 24-point panel rules still differ by more than ``1e-10`` of the scale above after the
+        adaptive refinement.
 
     Examples
     --------
@@ -515,29 +522,52 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
     n = len(mus)
     lo, hi = mus.min() - WINDOW * Ts.max(), mus.max() + WINDOW * Ts.max()
     edges = _current_panel_edges(lo, hi, mus, Ts, points)
-    mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
     offdiag = ~np.eye(n, dtype=bool)
-    rules = {}
-    for m in (12, 24):
-        x, w = _GL[m]
-        E = (mid[:, None] + half[:, None] * x[None, :]).ravel()
-        W = (half[:, None] * w[None, :]).ravel()
-        tau = np.where(offdiag, _transmission_on(transmission, E, n), 0.0)  # (e, i, j), diagonal unused
-        f = fermi(E[:, None], mus[None, :], Ts[None, :])                 # (e, i)
-        dn = W[:, None, None] * tau * (f[:, :, None] - f[:, None, :])    # (e, i, j): T_ij (f_i - f_j) dE
-        dq = (E[:, None] - mus[None, :])[:, :, None] * dn                # (E - mu_i) T_ij (f_i - f_j) dE
-        rules[m] = (dn.sum(axis=(0, 2)), dq.sum(axis=(0, 2)), np.abs(dn).sum(axis=(0, 2)),
-                    np.abs(dq).sum(axis=(0, 2)))
-    (J12, Q12, _, _), (J, JQ, Jscale, Qscale) = rules[12], rules[24]
-    for name, fine, coarse, scale in (("J", J, J12, Jscale), ("J^Q", JQ, Q12, Qscale)):
-        bad = np.abs(fine - coarse) > _CURRENT_RTOL * scale + 1e-300
-        if np.any(bad):
-            i = int(np.argmax(bad))
-            raise IntegrationNotConverged(
-                f"Gauss-Legendre panel quadrature of the current {name}_{i + 1} did not converge (12- vs 24-point "
-                f"rules differ by {abs(fine[i] - coarse[i]):.3g}, value {fine[i]:.3g}); pass the resonance energies "
-                f"as points")
-    return J / h, JQ / h
+
+    def panels(left, right):
+        """Per-panel contributions (panel, i) of the 24- and 12-point rules and of the |integrand| scales."""
+        mid, half = (right + left) / 2, (right - left) / 2
+        out = {}
+        for m in (12, 24):
+            x, w = _GL[m]
+            E = (mid[:, None] + half[:, None] * x[None, :]).ravel()
+            W = (half[:, None] * w[None, :]).ravel()
+            tau = np.where(offdiag, _transmission_on(transmission, E, n), 0.0)  # (e, i, j), diagonal unused
+            f = fermi(E[:, None], mus[None, :], Ts[None, :])                 # (e, i)
+            dn = W[:, None, None] * tau * (f[:, :, None] - f[:, None, :])    # (e, i, j): T_ij (f_i - f_j) dE
+            dq = (E[:, None] - mus[None, :])[:, :, None] * dn                # (E - mu_i) T_ij (f_i - f_j) dE
+            shape = (mid.size, m, n, n)
+            out[m] = [a.reshape(shape).sum(axis=(1, 3)) for a in (dn, dq, np.abs(dn), np.abs(dq))]
+        return out
+
+    # adaptive: the panels where the two rules disagree are halved (only those are evaluated again) until the
+    # totals agree; rows of ``parts`` follow the panels (left, right)
+    left, right = edges[:-1], edges[1:]
+    parts = panels(left, right)
+    for _ in range(_MAX_REFINE + 1):
+        (J12, Q12, _, _), (J24, Q24, Jabs, Qabs) = parts[12], parts[24]
+        J, JQ, Jscale, Qscale = J24.sum(0), Q24.sum(0), Jabs.sum(0), Qabs.sum(0)
+        bad_total = (np.abs(J - J12.sum(0)) > _CURRENT_RTOL * Jscale + 1e-300) | \
+            (np.abs(JQ - Q12.sum(0)) > _CURRENT_RTOL * Qscale + 1e-300)
+        if not bad_total.any():
+            return J / h, JQ / h
+        npan = left.size
+        split = ((np.abs(J24 - J12) > 0.1 * _CURRENT_RTOL * Jscale / npan)
+                 | (np.abs(Q24 - Q12) > 0.1 * _CURRENT_RTOL * Qscale / npan)).any(axis=1)
+        if not split.any() or left.size + split.sum() > _MAX_PANELS:
+            break
+        mid = (left[split] + right[split]) / 2
+        new_left, new_right = np.concatenate([left[split], mid]), np.concatenate([mid, right[split]])
+        new = panels(new_left, new_right)
+        keep = ~split
+        left, right = np.concatenate([left[keep], new_left]), np.concatenate([right[keep], new_right])
+        parts = {m: [np.concatenate([a[keep], b]) for a, b in zip(parts[m], new[m])] for m in (12, 24)}
+    i = int(np.argmax(bad_total))
+    raise IntegrationNotConverged(
+        f"Gauss-Legendre panel quadrature of the currents of reservoir {i + 1} did not converge by adaptive panel "
+        f"halving ({left.size} panels; at most {_MAX_REFINE} rounds and {_MAX_PANELS} panels); the transmission "
+        f"is not resolved: pass its resonance energies as points, or check that it is a smooth function of E")
+
 
 
 def onsager_by_differentiation(transmission: Callable, n: int, mu: float = 0.0, T: float = 1.0, *,
