@@ -6,11 +6,23 @@ parameter point — the physical rates (each coupling's rate law, with the overf
 state (:func:`symqd.graph.elimination_program`), the observables and their gross fluxes — printed by
 :func:`sympy.ccode` from exactly the expressions the numpy path lambdifies (one source of truth). The loop carries
 ``#pragma omp simd`` and is built with ``-O3 -march=native -ffast-math -fopenmp-simd`` so that gcc vectorizes it
-with the SIMD ``exp`` of glibc's libmvec (AVX2/AVX-512).
+with the SIMD ``exp`` of glibc's libmvec (AVX2/AVX-512); clang and zig cc get ``-fveclib=libmvec``.
 
-Where no compiler is found (or compilation fails) :meth:`KernelModel.evaluate` falls back to the numpy path with
-a one-line :class:`RuntimeWarning`. Cancellation is handled as on the numpy path: points whose net currents fall
-below ``CANCELLATION_RATIO`` x their gross flux are recomputed in mpmath.
+* One kernel per set of requested outputs: the body is in single-assignment form and everything the requested rows
+  do not need is dropped before printing (three currents of the 8-state thermocouple: ~13 M points/s on one core).
+* The value rules of :meth:`CompiledModel.validate <symqd.numeric.CompiledModel.validate>` (finite, ``T > 0``,
+  couplings ``>= 0``) and zero couplings are checked inside the loop, in the same pass as the arithmetic; a flagged
+  call re-runs ``validate`` for its message, a zero coupling the connectivity check of the numpy path.
+* Bodies longer than :data:`STAGE` statements (16 and 32 states) are cut into stages, one ``noinline`` function
+  each, over blocks of :data:`BLOCK` points; values that cross stages go through reused work-buffer slots. gcc's
+  register allocation is superlinear in the length of one loop body; stages keep the compile time linear.
+* Kernels are compiled on first use and cached by source hash (``$SYMQD_CACHE`` or ``~/.cache/symqd``).
+
+Where no compiler is found (``$CC``, ``cc``, ``gcc``, ``clang``, or the pip extra ``symqd[kernel]``) or compilation
+fails, :meth:`KernelModel.evaluate` falls back to the numpy path with a one-line :class:`RuntimeWarning`.
+Cancellation is handled as on the numpy path, chunk by chunk: points whose net currents fall below
+``CANCELLATION_RATIO`` x their gross flux are recomputed in mpmath. ``CompiledModel.evaluate(values,
+backend="c")`` is the same kernel (:meth:`CompiledModel.kernel <symqd.numeric.CompiledModel.kernel>`).
 
 Examples
 --------
