@@ -334,8 +334,8 @@ def _scale_rates(ks: list) -> list:
 
 #: compiled functions per model token in this process (shared by unpickled copies of one model)
 _FUNCTION_REGISTRY: dict = {}
-_KERNEL_REGISTRY: dict = {}
-_PLAIN_SCALARS = (float, int, np.float64)  # token -> symqd.kernels.KernelModel (CompiledModel.kernel)
+_KERNEL_REGISTRY: dict = {}  # token -> symqd.kernels.KernelModel (CompiledModel.kernel)
+_PLAIN_SCALARS = (float, int, np.float64)
 
 #: points per chunk of the numpy backend (temporaries stay cache-sized; 10^7 points need < 1 GiB extra)
 CHUNK_SIZE = 32768
@@ -641,6 +641,9 @@ class CompiledModel:
         if all(type(v) in _PLAIN_SCALARS for v in values.values()):
             # one point of plain numbers (the scalar fast path): the same rules, inline; the check_* functions
             # only run to word the message of a value that breaks one
+            for name, v in values.items():
+                if type(v) is int:
+                    check_finite(name, v)  # a Python int may lie beyond the double range
             if check_values:
                 for name, v in values.items():
                     if not math.isfinite(v):

@@ -97,7 +97,11 @@ def check_finite(name: str, value: Any) -> None:
     ValueError: parameter 'mu_L' must be finite (no NaN or inf)
     """
     if type(value) in (float, int, np.float64):
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an int beyond the double range
+            finite = False
+        if not finite:
             raise ValueError(f"parameter {name!r} must be finite (no NaN or inf)")
         return
     if _is_mp(value):

@@ -158,3 +158,13 @@ def test_unknown_backend_and_method_are_rejected(compiled_triple_dot):
         compiled_triple_dot.evaluate(vals, backend="torch")
     with pytest.raises(ValueError, match="method"):
         compiled_triple_dot.evaluate(vals, method="guess")
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_an_int_beyond_the_double_range_is_a_value_error_naming_the_parameter(backend):
+    from symqd import CompiledModel, MasterEquation, Reservoir, System
+
+    cm = CompiledModel(MasterEquation(System.build(["D"], {}, [Reservoir("L", "D", mu=0), Reservoir("R", "D")])))
+    v = {"T_L": 1.0, "T_R": 1, "eps_D": 10**400, "gamma_L": 1.0, "gamma_R": 1.0, "mu_R": 0.5}
+    with pytest.raises(ValueError, match="'eps_D' must be finite"):
+        cm.evaluate(v, backend=backend)
