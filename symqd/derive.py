@@ -788,7 +788,15 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(_run_in_worker, name, str(generated), src): name for name in order}
             for fut in concurrent.futures.as_completed(futures):
-                finished(futures[fut], *fut.result())
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - the worker process died (run_derivation catches the rest)
+                    name = futures[fut]
+                    result = ({"title": _constant(available[name], "TITLE", str) or name, "passed": False,
+                               "error": f"worker process failed: "
+                               f"{type(exc).__name__}: {exc}", "checks": [], "values": {}, "fragments": [],
+                               "figures": []}, 0.0)
+                finished(futures[fut], *result)
 
     ordered = {n: report[n] for n in available if n in report}
     report_path.write_text(json.dumps(ordered, indent=1, sort_keys=False) + "\n")

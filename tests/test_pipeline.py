@@ -136,3 +136,12 @@ def test_parallel_run_writes_exactly_what_a_serial_run_writes(project):
     with pytest.raises(ValueError, match="jobs must be a positive integer"):
         run_derivations(out=project / "x", jobs=0)
     assert main(["derive", "--jobs", "0"]) == 2
+
+
+def test_a_derivation_that_kills_its_worker_process_is_reported_as_failed(project):
+    (project / "derivations" / "z_crash.py").write_text(
+        'TITLE = "Crash"\nimport os\ndef run(ctx):\n    os._exit(3)\n')
+    assert run_derivations(out=project / "out", jobs=2) >= 1
+    report = json.loads((project / "out" / "report.json").read_text())
+    assert not report["z_crash"]["passed"] and "worker process failed" in report["z_crash"]["error"]
+    assert report["z_crash"]["title"] == "Crash"
