@@ -1269,6 +1269,12 @@ class ClosedForm:
             raise ValueError(f"name: no observable {name!r}; they are {sorted(self.observables)}")
         if form not in ("rates", "physical"):
             raise ValueError(f"form must be 'rates' or 'physical', got {form!r}")
+        if self._full is None:
+            from symqd.graph import SteadyState
+
+            full_program, Nsyms = self._inline_later
+            self._full = SteadyState(tuple(self.me.states), tuple(_inline(x, full_program) for x in Nsyms),
+                                     "elimination")
         p = self._full.probabilities()
         psym = dict(zip(self.me.probability_symbols(), (p[s] for s in self.me.states)))
         out = self.observables[name].xreplace(psym)
@@ -1604,9 +1610,11 @@ def closed_form(me, observables=None, *, method: str = "auto", max_trees: int = 
         Nsyms = [sp.sympify(x).xreplace(rename) for x in pis]
         nums = [defs.get(x, x) for x in Nsyms]
         ss = SteadyState(tuple(me.states), tuple(nums), "elimination")
-        ss_full = SteadyState(tuple(me.states), tuple(_inline(x, full_program) for x in Nsyms), "elimination")
         cf = ClosedForm(me, ss, obs, program, names)
-        cf._full = ss_full
+        # the fully inlined numerators (for ClosedForm.expression) only when asked: for 32 states inlining the
+        # program is the tree expansion the named intermediates avoid
+        cf._full = None
+        cf._inline_later = (full_program, Nsyms)
         return cf
     return ClosedForm(me, ss, obs, program, names)
 

@@ -176,3 +176,18 @@ def test_model_document_compiles_without_overfull_lines(key, tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:]
     log = path.with_suffix(".log").read_text(errors="replace")
     assert overfull_boxes(log, threshold=5.0) == [], overfull_boxes(log)
+
+
+def test_32_state_closed_form_is_exported_through_named_intermediates_without_inlining(tmp_path):
+    """32 states (> 10^12 spanning trees): the document lists the elimination steps by name; the fully inlined
+    numerators (the tree expansion) are built only if ``expression`` is asked for."""
+    from symqd.latex import model_document
+    from symqd.models.interacting_dots import interacting_dots
+
+    me = interacting_dots(5)
+    cf = closed_form(me, ["IN_R"])
+    assert cf._full is None and len(cf.program) > 1000
+    path = model_document(me, ["IN_R"], tmp_path / "model.tex")
+    text = path.read_text()
+    assert "S_{" in text and "w^{(" in text and "I^{N}_{R}" in text
+    assert cf._full is None
