@@ -15,6 +15,7 @@ import random
 import numpy as np
 import sympy as sp
 
+from symqd import verify
 from symqd.latex import Align, Equation, Prose, Section, render
 from symqd.models import thermocouple as tcm
 from symqd.models.thermocouple.linear_response import (
@@ -88,7 +89,7 @@ def run(ctx):
     for _ in range(3):
         # Schwartz-Zippel: a nonzero rational function vanishes at a random point of a large box with tiny
         # probability; the closed form is evaluated as its straight-line program (definitions in order)
-        sub = {s: sp.Rational(rnd.randint(1, 10**9), rnd.randint(1, 10**9)) for s in syms}
+        sub = verify.random_rational_point(syms, rnd)
         for s, d in cf.definitions.items():
             sub[s] = d.xreplace(sub)
         ok &= lr.L.xreplace(sub) == cf.L.xreplace(sub)

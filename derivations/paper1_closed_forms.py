@@ -74,23 +74,13 @@ def _zero(expr) -> bool:
 AT_POINTS = " [exact at 2 seeded random rational points, Schwartz-Zippel]"
 
 
-def _vanishes(expr, seed: str, points: int = 2) -> bool:
-    """``expr`` is exactly 0 at ``points`` random rational points (every symbol an independent positive rational
-    with numerator and denominator in [1, 10^9], seeded by ``seed``).
+def _vanishes(expr, seed: str) -> bool:
+    """``expr`` is exactly 0 at 2 seeded random rational points (:func:`symqd.verify.vanishes_at_random_points`).
 
-    Schwartz-Zippel: a nonzero rational function of bounded degree vanishes at such a point with probability
-    below (degree)/10^9, so passing is overwhelming evidence of an identity (not a proof). Used for the
-    model-sized secondary identities of the 6-state rates ``w`` (symbolic cancellation of those cost ~15 s);
-    Eq. (13) and the stationarity of the closed forms keep their exact ring proofs. A non-number (division by zero,
-    unevaluated function) counts as failure.
+    Used for the model-sized secondary identities of the 6-state rates ``w`` (symbolic cancellation of those cost
+    ~15 s); Eq. (13) and the stationarity of the closed forms keep their exact ring proofs.
     """
-    rng = random.Random(seed)
-    syms = sorted(expr.free_symbols, key=lambda x: x.name)
-    for _ in range(points):
-        pt = {x: sp.Rational(rng.randint(1, 10**9), rng.randint(1, 10**9)) for x in syms}
-        if expr.xreplace(pt) != 0:
-            return False
-    return True
+    return verify.vanishes_at_random_points(expr, seed, points=2)
 
 
 def _asymmetries(ctx):

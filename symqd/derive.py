@@ -642,6 +642,11 @@ def run_derivation(name: str, out: str | os.PathLike, *, source: str | os.PathLi
     except Exception as exc:  # noqa: BLE001 - report and continue with the next derivation
         error = f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
+    return _entry(title, error, ctx)
+
+
+def _entry(title: str, error: str | None, ctx: Context | None = None) -> dict:
+    """The report entry of one derivation (see :func:`run_derivation`); ``ctx`` None: it never got to run."""
     checks = ctx.checks if ctx is not None else []
     failed = [c["name"] for c in checks if not c["passed"]]
     return {
@@ -792,10 +797,8 @@ def run_derivations(names: list[str] | None = None, *, out: str | os.PathLike | 
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - the worker process died (run_derivation catches the rest)
                     name = futures[fut]
-                    result = ({"title": _constant(available[name], "TITLE", str) or name, "passed": False,
-                               "error": f"worker process failed: "
-                               f"{type(exc).__name__}: {exc}", "checks": [], "values": {}, "fragments": [],
-                               "figures": []}, 0.0)
+                    result = (_entry(_constant(available[name], "TITLE", str) or name,
+                                     f"worker process failed: {type(exc).__name__}: {exc}"), 0.0)
                 finished(futures[fut], *result)
 
     ordered = {n: report[n] for n in available if n in report}

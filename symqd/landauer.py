@@ -265,6 +265,14 @@ def _check_converged(moments, errs, rtol, what):
 _GL = {m: np.polynomial.legendre.leggauss(m) for m in (12, 24)}
 
 
+def _gl_nodes(left: np.ndarray, right: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of the ``m``-point Gauss-Legendre rule on every panel ``[left_k, right_k]``, panel by
+    panel (``m`` consecutive entries each)."""
+    x, w = _GL[m]
+    mid, half = (right + left) / 2, (right - left) / 2
+    return (mid[:, None] + half[:, None] * x[None, :]).ravel(), (half[:, None] * w[None, :]).ravel()
+
+
 def panel_breakpoints(mu: float, T: float, resonances: Sequence[tuple[float, float]] = ()) -> np.ndarray:
     """Panel edges on ``mu +- 60 T``: a uniform grid of spacing ``T/4``, plus edges at ``E_r +- w_r 3^j``
     (``j = 0, 1, ...``) around each resonance ``(E_r, w_r)`` (position, half-width) so that a peak of any width is
@@ -354,12 +362,10 @@ def panel_moments(transmission: Callable, n: int, mu: float, T: float, *, h: flo
     check_positive("T", T)
     check_positive("h", h)
     edges = panel_breakpoints(mu, T, resonances)
-    mid, half = (edges[1:] + edges[:-1]) / 2, (edges[1:] - edges[:-1]) / 2
     results = []
     for m in (12, 24):
-        x, w = _GL[m]
-        E = (mid[:, None] + half[:, None] * x[None, :]).ravel()
-        W = (half[:, None] * w[None, :]).ravel() * minus_dfermi_dE(E, mu, T)
+        E, W = _gl_nodes(edges[:-1], edges[1:], m)
+        W = W * minus_dfermi_dE(E, mu, T)
         tau = np.asarray(transmission(E), dtype=float)
         results.append([T / h * np.einsum("e,eij->ij", W * (E - mu) ** k, tau) for k in range(3)])
     coarse, fine = results
@@ -526,17 +532,14 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
 
     def panels(left, right):
         """Per-panel contributions (panel, i) of the 24- and 12-point rules and of the |integrand| scales."""
-        mid, half = (right + left) / 2, (right - left) / 2
         out = {}
         for m in (12, 24):
-            x, w = _GL[m]
-            E = (mid[:, None] + half[:, None] * x[None, :]).ravel()
-            W = (half[:, None] * w[None, :]).ravel()
+            E, W = _gl_nodes(left, right, m)
             tau = np.where(offdiag, _transmission_on(transmission, E, n), 0.0)  # (e, i, j), diagonal unused
             f = fermi(E[:, None], mus[None, :], Ts[None, :])                 # (e, i)
             dn = W[:, None, None] * tau * (f[:, :, None] - f[:, None, :])    # (e, i, j): T_ij (f_i - f_j) dE
             dq = (E[:, None] - mus[None, :])[:, :, None] * dn                # (E - mu_i) T_ij (f_i - f_j) dE
-            shape = (mid.size, m, n, n)
+            shape = (left.size, m, n, n)
             out[m] = [a.reshape(shape).sum(axis=(1, 3)) for a in (dn, dq, np.abs(dn), np.abs(dq))]
         return out
 
@@ -567,7 +570,6 @@ def currents(transmission: Callable, mus: Sequence[float], Ts: Sequence[float], 
         f"Gauss-Legendre panel quadrature of the currents of reservoir {i + 1} did not converge by adaptive panel "
         f"halving ({left.size} panels; at most {_MAX_REFINE} rounds and {_MAX_PANELS} panels); the transmission "
         f"is not resolved: pass its resonance energies as points, or check that it is a smooth function of E")
-
 
 
 def onsager_by_differentiation(transmission: Callable, n: int, mu: float = 0.0, T: float = 1.0, *,

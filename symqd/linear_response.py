@@ -534,7 +534,7 @@ def _network_solve(Lg, W, DPD, D):
     from sympy.polys.matrices import DomainMatrix
 
     nf = DPD.shape[0]
-    gens = sorted(set().union(set(), *(x.free_symbols for x in list(Lg) + list(W) + list(DPD) + list(D))), key=str)
+    gens = sorted(set().union(*(x.free_symbols for x in list(Lg) + list(W) + list(DPD) + list(D))), key=str)
     dom = sp.ZZ[tuple(gens)] if gens else sp.ZZ
     num = DomainMatrix.from_Matrix(DPD).convert_to(dom)
     if Lg.shape[0] == 0:

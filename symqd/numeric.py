@@ -664,7 +664,7 @@ class CompiledModel:
                 check_nonnegative(name, values[name], rule)
         else:
             for name, v in values.items():
-                if type(v) not in (float, int, np.float64) and not isinstance(v, mpmath.mpf):
+                if type(v) not in _PLAIN_SCALARS and not isinstance(v, mpmath.mpf):
                     _as_array(name, v)  # the type rules only (strings, bools, complex, objects are refused)
         return broadcast_parameters({n: values[n] for n in self.parameter_names})
 

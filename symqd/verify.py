@@ -34,6 +34,8 @@ __all__ = [
     "fermi_symbols",
     "ring_eval",
     "physical_currents",
+    "random_rational_point",
+    "vanishes_at_random_points",
 ]
 
 
@@ -396,3 +398,67 @@ def physical_currents(model, params: dict, names, dps: int = 40) -> dict:
         kv[k] = sp.Float(sp.N(e.xreplace(params).rewrite(sp.exp), dps), dps)
     pv = {s: sp.Float(sp.N(v, dps), dps) for s, v in params.items()}
     return evaluate_closed(model, exprs_rates_form(model, names), {**kv, **pv})
+
+
+def random_rational_point(symbols, rng: random.Random, bound: int = 10**9) -> dict:
+    r"""Every symbol an independent positive rational ``a/b``, ``a, b`` uniform in ``[1, bound]`` (drawn in the
+    order of ``symbols``).
+
+    Parameters
+    ----------
+    symbols : iterable of sympy.Symbol
+        The symbols, in a fixed order (the draws follow it).
+    rng : random.Random
+        Seeded generator.
+    bound : int, optional
+        Largest numerator and denominator.
+
+    Returns
+    -------
+    dict
+        ``{symbol: sympy.Rational}``.
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> pt = random_rational_point([x, y], random.Random(0))
+    >>> list(pt) == [x, y] and all(v.is_Rational and v > 0 for v in pt.values())
+    True
+    """
+    return {s: sp.Rational(rng.randint(1, bound), rng.randint(1, bound)) for s in symbols}
+
+
+def vanishes_at_random_points(expr, seed, points: int = 2, bound: int = 10**9) -> bool:
+    r"""``expr`` is exactly 0 at ``points`` random rational points (:func:`random_rational_point`, seeded by
+    ``seed``; symbols in name order).
+
+    Schwartz-Zippel: a nonzero rational function of bounded degree vanishes at such a point with probability below
+    (degree)/bound, so passing is overwhelming evidence of an identity, not a proof. A non-number (division by
+    zero, unevaluated function) counts as failure.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        A rational function of its symbols.
+    seed : int or str
+        Seed of the points.
+    points : int, optional
+        Number of points.
+    bound : int, optional
+        Largest numerator and denominator of a coordinate.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> vanishes_at_random_points((x**2 - y**2) / (x - y) - x - y, "demo")
+    True
+    >>> vanishes_at_random_points(x * y - y * x + x / 10**12, "demo")
+    False
+    """
+    rng = random.Random(seed)
+    syms = sorted(expr.free_symbols, key=lambda x: x.name)
+    return all(expr.xreplace(random_rational_point(syms, rng, bound)) == 0 for _ in range(points))

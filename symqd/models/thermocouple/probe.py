@@ -163,7 +163,7 @@ def _bracketing(Pf: Parameters, idx: np.ndarray):
             return _residuals(Pf, xs[li], yy, gs[li], scales=False)[0]
 
         # bracket: I^N_P at mu_P = (addition energy) + T_P * MU_STEPS for every addition energy, in one call (the
-        # probe's Fermi function ranges from ~e^-40 to ~1 - e^-40 across them); the first - to + sign change
+        # probe's Fermi function ranges from ~e^-12 to ~1 - e^-12 across them); the first - to + sign change
         sub = Pf.take(gs)
         T0 = np.broadcast_to(np.asarray(sub.values["T_0"], dtype=float), xs.shape)
         dE = np.stack([np.broadcast_to(v, xs.shape) for v in transition_energies(sub).values()], axis=1)
